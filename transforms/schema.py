@@ -73,3 +73,16 @@ COUNT_QUALIFIERS = ("exact", "at_least", "at_most", "approx")
 def empty(schema: dict[str, pl.DataType]) -> pl.DataFrame:
     """An empty frame with the given schema."""
     return pl.DataFrame(schema=schema)
+
+DQ_FINDING_SCHEMA: dict[str, pl.DataType] = {
+    "finding_id": pl.String,    # stable: the same problem on the same rows has the same id every run
+    "check_name": pl.String,    # e.g. breakdown_adds_up, speakers_agree, locality_resolved
+    "severity": pl.String,      # error, warning, info
+    "document_ids": pl.List(pl.String),
+    "claim_ids": pl.List(pl.String),
+    "region_code": pl.String,
+    "message": pl.String,       # one sentence a person reads, with the numbers and quotes involved
+}
+"""One row per data-quality finding of a run."""
+
+SEVERITIES = ("error", "warning", "info")
