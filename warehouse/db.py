@@ -1,0 +1,160 @@
+"""The DuckDB warehouse: connect, migrate, load, publish.
+
+One process writes the warehouse at a time (a lock file beside it says who); analysts read the
+published snapshot, a copy swapped in atomically after each run, so they never block a run and
+never see a half-written state.
+"""
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+MARTS_DIR = Path(__file__).parent / "marts"
+
+
+class WarehouseBusy(RuntimeError):
+    """Another run holds the warehouse's write lock."""
+
+
+def snapshot_path(warehouse: Path) -> Path:
+    """Where the read-only copy of `warehouse` is published: `x.duckdb` -> `x.snapshot.duckdb`."""
+    return warehouse.with_name(f"{warehouse.stem}.snapshot{warehouse.suffix or '.duckdb'}")
+
+
+@contextlib.contextmanager
+def write_lock(warehouse: Path, wait_seconds: float = 0.0) -> Iterator[None]:
+    """Hold the warehouse's single-writer lock; wait up to `wait_seconds`, then raise WarehouseBusy."""
+    lock_file = warehouse.with_name(warehouse.name + ".lock")
+    lock_file.parent.mkdir(parents=True, exist_ok=True)
+    with lock_file.open("a+") as handle:
+        deadline = time.monotonic() + wait_seconds
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    handle.seek(0)
+                    holder = handle.read().strip() or "another process"
+                    raise WarehouseBusy(
+                        f"{warehouse} is being written by {holder}; try again when that run ends"
+                    ) from None
+                time.sleep(0.2)
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()}")
+        handle.flush()
+        try:
+            yield
+        finally:
+            handle.seek(0)
+            handle.truncate()
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def connect(path: Path | str = ":memory:", read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse (creating its folder) and bring its schema up to date unless read-only."""
+    if str(path) != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(path), read_only=read_only)
+    if not read_only:
+        migrate(con)
+    return con
+
+
+def applied_migrations(con: duckdb.DuckDBPyConnection) -> set[int]:
+    con.execute(
+        "create table if not exists schema_migrations ("
+        " version integer primary key, name varchar not null,"
+        " applied_at timestamptz not null default now())"
+    )
+    return {row[0] for row in con.execute("select version from schema_migrations").fetchall()}
+
+
+def migrate(con: duckdb.DuckDBPyConnection, migrations_dir: Path = MIGRATIONS_DIR) -> list[str]:
+    """Apply every `NNNN_name.sql` not applied yet, each in its own transaction; return their names."""
+    done = applied_migrations(con)
+    applied = []
+    for path in sorted(migrations_dir.glob("[0-9][0-9][0-9][0-9]_*.sql")):
+        version = int(path.name[:4])
+        if version in done:
+            continue
+        con.execute("begin transaction")
+        try:
+            con.execute(path.read_text(encoding="utf-8"))
+            con.execute("insert into schema_migrations (version, name) values (?, ?)", [version, path.stem])
+            con.execute("commit")
+        except Exception:
+            con.execute("rollback")
+            raise
+        applied.append(path.stem)
+    return applied
+
+
+def insert_new(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> int:
+    """Insert the rows of `frame` whose primary key is not in `table` yet; return how many were new.
+
+    Columns are matched by name, so the frame may hold them in any order (and fewer than the table).
+    """
+    if frame.is_empty():
+        return 0
+    before = con.execute(f"select count(*) from {table}").fetchone()[0]
+    columns = ", ".join(f'"{c}"' for c in frame.columns)
+    view = f"_incoming_{table}"
+    con.register(view, frame)
+    try:
+        con.execute(f"insert into {table} ({columns}) select {columns} from {view} on conflict do nothing")
+    finally:
+        con.unregister(view)
+    return con.execute(f"select count(*) from {table}").fetchone()[0] - before
+
+
+def replace_rows(con: duckdb.DuckDBPyConnection, table: str, key: str, frame: pl.DataFrame) -> None:
+    """Replace the rows of `table` whose `key` appears in `frame` by the frame's rows."""
+    if frame.is_empty():
+        return
+    view = f"_replacing_{table}"
+    columns = ", ".join(f'"{c}"' for c in frame.columns)
+    con.register(view, frame)
+    try:
+        con.execute(f'delete from {table} where "{key}" in (select "{key}" from {view})')
+        con.execute(f"insert into {table} ({columns}) select {columns} from {view}")
+    finally:
+        con.unregister(view)
+
+
+def query(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> pl.DataFrame:
+    """Run one query and read its whole result (DuckDB 2.0 streams results: never leave one unread)."""
+    return con.execute(sql, params or []).pl()
+
+
+def publish(warehouse: Path, con: duckdb.DuckDBPyConnection | None = None) -> Path:
+    """Copy the warehouse to its snapshot path atomically (readers keep the old file until they reopen).
+
+    The copy is written beside the snapshot and renamed over it, so a reader opening the snapshot sees
+    either the previous run or this one, never a partial file.
+    """
+    if con is not None:
+        con.execute("checkpoint")
+    target = snapshot_path(warehouse)
+    partial = target.with_name(target.name + f".partial-{os.getpid()}")
+    shutil.copyfile(warehouse, partial)
+    with partial.open("rb") as handle:
+        os.fsync(handle.fileno())
+    os.replace(partial, target)
+    return target
+
+
+def content_hash(text: str) -> str:
+    """The hash stored with a document's text; equal texts have equal hashes."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
