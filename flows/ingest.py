@@ -54,9 +54,9 @@ def split_known(con: duckdb.DuckDBPyConnection, documents: pl.DataFrame) -> tupl
     ids stored with a different text are conflicts (the first version wins; the later is rejected)."""
     con.register("_incoming_ids", documents.select("id", "content_hash"))
     try:
-        known = con.execute(
-            "select i.id, d.content_hash as stored_hash from _incoming_ids i join documents d on d.id = i.id"
-        ).pl()
+        known = db.query(
+            con, "select i.id, d.content_hash as stored_hash from _incoming_ids i join documents d on d.id = i.id"
+        )
     finally:
         con.unregister("_incoming_ids")
     if known.is_empty():
@@ -121,28 +121,20 @@ def load_file(con: duckdb.DuckDBPyConnection, file: DumpFile, documents: pl.Data
     all_rejects = reject_ids(pl.concat([rejects.cast(REJECT_SCHEMA), conflict_rejects(conflicting), failed]))
     stats.rejected = all_rejects.height
 
-    con.execute("begin transaction")
-    try:
+    with db.transaction(con):
         stats.documents_new = db.insert_new(con, "documents", new.with_columns(first_run_id=pl.lit(run_id)))
         stats.claims_new = db.insert_new(con, "extracted_claims", claims.with_columns(run_id=pl.lit(run_id)))
         db.insert_new(con, "claim_places", places.unique(subset=["claim_id", "name"], keep="first"))
         stats.rejected_new = db.insert_new(con, "rejected", all_rejects.with_columns(first_run_id=pl.lit(run_id)))
         if file.data:
-            con.execute(
-                "insert into pulled_files values (?, ?, ?, ?, ?, ?) on conflict do nothing",
-                [file.origin, file.fingerprint, len(file.data), documents.height, rejects.height, run_id],
-            )
-        con.execute("commit")
-    except Exception:
-        con.execute("rollback")
-        raise
+            db.run(con, "insert into pulled_files values (?, ?, ?, ?, ?, ?) on conflict do nothing",
+                   [file.origin, file.fingerprint, len(file.data), documents.height, rejects.height, run_id])
     return stats
 
 
 def already_pulled(con: duckdb.DuckDBPyConnection, file: DumpFile) -> bool:
-    return con.execute(
-        "select count(*) from pulled_files where origin = ? and fingerprint = ?", [file.origin, file.fingerprint]
-    ).fetchone()[0] > 0
+    return db.run(con, "select count(*) from pulled_files where origin = ? and fingerprint = ?",
+                  [file.origin, file.fingerprint])[0][0] > 0
 
 
 def ingest_source(con: duckdb.DuckDBPyConnection, source: str, run_id: str, **pull_options) -> IngestStats:

@@ -46,15 +46,12 @@ def prepare_warehouse(warehouse: Path, run_id: str, sources: list[str]) -> None:
     """Migrate, refresh the reference tables (regions, towns) and record the run as started."""
     con = db.connect(warehouse)
     try:
-        con.execute("begin transaction")
-        db.replace_rows(con, "regions", "code", regions_frame())
-        if con.execute("select count(*) from localities").fetchone()[0] == 0:
-            db.insert_new(con, "localities", localities_frame())
-        con.execute(
-            "insert into runs (run_id, started_at, status, sources) values (?, now(), 'running', ?)",
-            [run_id, sources],
-        )
-        con.execute("commit")
+        with db.transaction(con):
+            db.replace_rows(con, "regions", "code", regions_frame())
+            if db.run(con, "select count(*) from localities")[0][0] == 0:
+                db.insert_new(con, "localities", localities_frame())
+            db.run(con, "insert into runs (run_id, started_at, status, sources) values (?, now(), 'running', ?)",
+                   [run_id, sources])
     finally:
         con.close()
 
@@ -97,7 +94,8 @@ def finish(warehouse: Path, run_id: str, stats: IngestStats, findings: dict[str,
     """Record the run's figures, then publish the read-only snapshot."""
     con = db.connect(warehouse)
     try:
-        con.execute(
+        db.run(
+            con,
             """update runs set finished_at = now(), status = 'completed', documents_read = ?,
                documents_new = ?, rejected = ?, claims_new = ?, findings_error = ?, findings_warning = ?,
                findings_info = ?, findings_new_error = ? where run_id = ?""",
@@ -105,7 +103,7 @@ def finish(warehouse: Path, run_id: str, stats: IngestStats, findings: dict[str,
              findings.get("error", 0), findings.get("warning", 0), findings.get("info", 0),
              new_findings.get("error", 0), run_id],
         )
-        con.execute("checkpoint")
+        db.run(con, "checkpoint")
     finally:
         con.close()
     return db.publish(warehouse)

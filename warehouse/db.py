@@ -72,13 +72,21 @@ def connect(path: Path | str = ":memory:", read_only: bool = False) -> duckdb.Du
     return con
 
 
+def run(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[tuple]:
+    """Execute one statement and read its result to the end.
+
+    DuckDB 2.0 streams results: a statement whose result is left unread (even an insert's row
+    count) makes the next statement on the connection fail, so every statement goes through here
+    or through `query`.
+    """
+    return con.execute(sql, params or []).fetchall()
+
+
 def applied_migrations(con: duckdb.DuckDBPyConnection) -> set[int]:
-    con.execute(
-        "create table if not exists schema_migrations ("
-        " version integer primary key, name varchar not null,"
-        " applied_at timestamptz not null default now())"
-    )
-    return {row[0] for row in con.execute("select version from schema_migrations").fetchall()}
+    run(con, "create table if not exists schema_migrations ("
+             " version integer primary key, name varchar not null,"
+             " applied_at timestamptz not null default now())")
+    return {row[0] for row in run(con, "select version from schema_migrations")}
 
 
 def migrate(con: duckdb.DuckDBPyConnection, migrations_dir: Path = MIGRATIONS_DIR) -> list[str]:
@@ -89,16 +97,23 @@ def migrate(con: duckdb.DuckDBPyConnection, migrations_dir: Path = MIGRATIONS_DI
         version = int(path.name[:4])
         if version in done:
             continue
-        con.execute("begin transaction")
-        try:
-            con.execute(path.read_text(encoding="utf-8"))
-            con.execute("insert into schema_migrations (version, name) values (?, ?)", [version, path.stem])
-            con.execute("commit")
-        except Exception:
-            con.execute("rollback")
-            raise
+        with transaction(con):
+            run(con, path.read_text(encoding="utf-8"))
+            run(con, "insert into schema_migrations (version, name) values (?, ?)", [version, path.stem])
         applied.append(path.stem)
     return applied
+
+
+@contextlib.contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """Everything inside commits together or not at all."""
+    run(con, "begin transaction")
+    try:
+        yield
+    except BaseException:
+        run(con, "rollback")
+        raise
+    run(con, "commit")
 
 
 def insert_new(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> int:
@@ -108,15 +123,14 @@ def insert_new(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) 
     """
     if frame.is_empty():
         return 0
-    before = con.execute(f"select count(*) from {table}").fetchone()[0]
     columns = ", ".join(f'"{c}"' for c in frame.columns)
     view = f"_incoming_{table}"
     con.register(view, frame)
     try:
-        con.execute(f"insert into {table} ({columns}) select {columns} from {view} on conflict do nothing")
+        inserted = run(con, f"insert into {table} ({columns}) select {columns} from {view} on conflict do nothing")
     finally:
         con.unregister(view)
-    return con.execute(f"select count(*) from {table}").fetchone()[0] - before
+    return inserted[0][0] if inserted else 0
 
 
 def replace_rows(con: duckdb.DuckDBPyConnection, table: str, key: str, frame: pl.DataFrame) -> None:
@@ -127,15 +141,15 @@ def replace_rows(con: duckdb.DuckDBPyConnection, table: str, key: str, frame: pl
     columns = ", ".join(f'"{c}"' for c in frame.columns)
     con.register(view, frame)
     try:
-        con.execute(f'delete from {table} where "{key}" in (select "{key}" from {view})')
-        con.execute(f"insert into {table} ({columns}) select {columns} from {view}")
+        run(con, f'delete from {table} where "{key}" in (select "{key}" from {view})')
+        run(con, f"insert into {table} ({columns}) select {columns} from {view}")
     finally:
         con.unregister(view)
 
 
 def query(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> pl.DataFrame:
     """Run one query and read its whole result (DuckDB 2.0 streams results: never leave one unread)."""
-    return con.execute(sql, params or []).pl()
+    return con.sql(sql, params=params or None).pl()
 
 
 def publish(warehouse: Path, con: duckdb.DuckDBPyConnection | None = None) -> Path:
@@ -145,7 +159,7 @@ def publish(warehouse: Path, con: duckdb.DuckDBPyConnection | None = None) -> Pa
     either the previous run or this one, never a partial file.
     """
     if con is not None:
-        con.execute("checkpoint")
+        run(con, "checkpoint")
     target = snapshot_path(warehouse)
     partial = target.with_name(target.name + f".partial-{os.getpid()}")
     shutil.copyfile(warehouse, partial)
