@@ -1,0 +1,344 @@
+"""Resolve a source URI into dump files: local files, directories, globs, http(s) URLs, archives.
+
+All I/O of reading dumps lives here; parsing is ``transforms.dumps``. Archive members are read in
+memory and never written anywhere, so a hostile member name cannot escape a folder; such names
+are reported, not read.
+"""
+from __future__ import annotations
+
+import glob
+import gzip
+import hashlib
+import io
+import os
+import socket
+import tarfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import zipfile
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import polars as pl
+
+from transforms.dumps import parse_dump
+from transforms.schema import DOCUMENT_SCHEMA, REJECT_SCHEMA, empty
+
+__all__ = ["DumpFile", "SourceNotFound", "expand_source", "iter_dump_files", "read_source"]
+
+MAX_ARCHIVE_DEPTH = 3
+_CHUNK = 1 << 20
+
+
+class SourceNotFound(FileNotFoundError):
+    """The source URI names nothing: no such file, directory or glob match."""
+
+    def __init__(self, uri: str) -> None:
+        super().__init__(f"source not found: {uri}")
+        self.uri = uri
+
+
+@dataclass(frozen=True)
+class DumpFile:
+    """One file to parse: a local file, an archive member or a downloaded URL."""
+
+    origin: str  # path, "archive.zip!member/path", or URL
+    name: str  # base name used for format dispatch
+    data: bytes  # raw bytes (compressed or not)
+    fingerprint: str  # sha256 of data, for "already pulled" checks
+    problem: str | None = None  # set when the file could not be read; data is then empty
+
+
+def _dump_file(origin: str, name: str, data: bytes) -> DumpFile:
+    return DumpFile(origin, name, data, hashlib.sha256(data).hexdigest())
+
+
+def _failed(origin: str, name: str, problem: str) -> DumpFile:
+    return DumpFile(origin, name, b"", "", problem)
+
+
+def _is_url(uri: str) -> bool:
+    return urllib.parse.urlsplit(uri).scheme.lower() in ("http", "https")
+
+
+def _hidden(parts: tuple[str, ...]) -> bool:
+    return any(p.startswith(".") and p not in (".", "..") for p in parts)
+
+
+# --------------------------------------------------------------------------- sources
+
+
+def expand_source(uri: str) -> list[str]:
+    """Files named by a source: a file, a directory (recursive, sorted), a glob, or a URL.
+
+    Hidden files and directories (names starting with '.') inside a directory or glob are skipped.
+    Raises SourceNotFound when nothing matches.
+    """
+    if _is_url(uri):
+        return [uri]
+    path_str = uri[len("file://") :] if uri.startswith("file://") else uri
+    path = Path(path_str).expanduser()
+    if path.is_file():
+        return [str(path)]
+    if path.is_dir():
+        found = [
+            str(p)
+            for p in path.rglob("*")
+            if p.is_file() and not _hidden(p.relative_to(path).parts)
+        ]
+        if not found:
+            return []
+        return sorted(found)
+    if glob.has_magic(path_str):
+        matches: list[str] = []
+        for m in sorted(glob.glob(str(path), recursive=True)):  # glob already skips dot names
+            p = Path(m)
+            if p.is_file():
+                matches.append(m)
+            elif p.is_dir():
+                matches.extend(expand_source(m))
+        if matches:
+            return sorted(dict.fromkeys(matches))
+    raise SourceNotFound(uri)
+
+
+def iter_dump_files(
+    uri: str,
+    *,
+    http_timeout: float = 30,
+    max_bytes: int = 512 * 2**20,
+    retries: int = 3,
+    backoff: float = 0.5,
+) -> Iterator[DumpFile]:
+    """Every dump file of a source, archives expanded (their members become DumpFiles).
+
+    A file that cannot be read (failed download, unsafe archive member, too large) comes out as a
+    DumpFile with ``problem`` set and no data, so one bad file never stops the others.
+    """
+    for item in expand_source(uri):
+        if _is_url(item):
+            name = _url_name(item)
+            try:
+                data = fetch_url(item, timeout=http_timeout, max_bytes=max_bytes, retries=retries, backoff=backoff)
+            except FetchError as e:
+                yield _failed(item, name, str(e))
+                continue
+        else:
+            name = os.path.basename(item)
+            try:
+                if os.path.getsize(item) > max_bytes:
+                    yield _failed(item, name, f"file is larger than {max_bytes} bytes; not read")
+                    continue
+                data = Path(item).read_bytes()
+            except OSError as e:
+                yield _failed(item, name, f"cannot read file: {e.strerror or e}")
+                continue
+        yield from _expand(item, name, data, max_bytes=max_bytes, depth=0)
+
+
+def read_source(uri: str, **kw: Any) -> Iterator[tuple[DumpFile, pl.DataFrame, pl.DataFrame]]:
+    """Each dump file of a source parsed: (file, documents, rejects).
+
+    A file that could not be fetched or read gives one reject row with its origin and a null
+    record number.
+    """
+    for f in iter_dump_files(uri, **kw):
+        if f.problem is not None:
+            reject = pl.DataFrame(
+                [(f.origin, None, f.problem, "")], schema=REJECT_SCHEMA, orient="row"
+            )
+            yield f, empty(DOCUMENT_SCHEMA), reject
+            continue
+        docs, rejects = parse_dump(f.data, f.name, f.origin)
+        yield f, docs, rejects
+
+
+# --------------------------------------------------------------------------- archives
+
+
+def _archive_kind(data: bytes) -> str | None:
+    if data.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        return "zip"
+    if data[257:262] == b"ustar":
+        return "tar"
+    if data.startswith(b"\x1f\x8b"):
+        # peek at the first block only: a big .jsonl.gz is left compressed for the parser
+        try:
+            head = zlib.decompressobj(wbits=31).decompress(data[:65536], 512)
+        except zlib.error:
+            return None
+        if head[257:262] == b"ustar":
+            return "tar.gz"
+    return None
+
+
+def _unsafe_member(name: str) -> bool:
+    norm = name.replace("\\", "/")
+    if norm.startswith("/") or (len(norm) > 1 and norm[1] == ":"):
+        return True
+    return ".." in PurePosixPath(norm).parts
+
+
+def _skip_member(name: str) -> bool:
+    parts = PurePosixPath(name.replace("\\", "/")).parts
+    return _hidden(parts) or (bool(parts) and parts[0] == "__MACOSX")
+
+
+def _expand(origin: str, name: str, data: bytes, *, max_bytes: int, depth: int) -> Iterator[DumpFile]:
+    kind = _archive_kind(data)
+    if kind is None:
+        yield _dump_file(origin, name, data)
+        return
+    if depth >= MAX_ARCHIVE_DEPTH:
+        yield _failed(origin, name, f"archive nested deeper than {MAX_ARCHIVE_DEPTH} levels; not read")
+        return
+    try:
+        members = _zip_members(data, max_bytes) if kind == "zip" else _tar_members(data, kind, max_bytes)
+        for member, content, problem in members:
+            member_origin = f"{origin}!{member}"
+            member_name = PurePosixPath(member.replace("\\", "/")).name
+            if problem is not None:
+                yield _failed(member_origin, member_name, problem)
+            else:
+                yield from _expand(member_origin, member_name, content, max_bytes=max_bytes, depth=depth + 1)
+    except (zipfile.BadZipFile, tarfile.TarError, EOFError, OSError, zlib.error) as e:
+        yield _failed(origin, name, f"broken {kind} archive: {e}")
+
+
+def _zip_members(data: bytes, max_bytes: int) -> Iterator[tuple[str, bytes, str | None]]:
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        for info in zf.infolist():
+            if info.is_dir() or _skip_member(info.filename):
+                continue
+            if _unsafe_member(info.filename):
+                yield info.filename, b"", f"unsafe archive member name {info.filename!r} (absolute or '..' path); not read"
+                continue
+            if info.file_size > max_bytes:
+                yield info.filename, b"", f"archive member is larger than {max_bytes} bytes; not read"
+                continue
+            try:
+                with zf.open(info) as fh:
+                    content = fh.read(max_bytes + 1)
+            except (zipfile.BadZipFile, RuntimeError, NotImplementedError, zlib.error, EOFError) as e:
+                yield info.filename, b"", f"cannot read archive member: {e}"
+                continue
+            if len(content) > max_bytes:
+                yield info.filename, b"", f"archive member is larger than {max_bytes} bytes; not read"
+                continue
+            yield info.filename, content, None
+
+
+def _tar_members(data: bytes, kind: str, max_bytes: int) -> Iterator[tuple[str, bytes, str | None]]:
+    fileobj: io.IOBase = io.BytesIO(data)
+    if kind == "tar.gz":
+        fileobj = gzip.GzipFile(fileobj=fileobj)  # type: ignore[assignment]
+    with tarfile.open(fileobj=fileobj, mode="r:") as tf:
+        for info in tf:
+            if _skip_member(info.name) or info.isdir():
+                continue
+            if _unsafe_member(info.name):
+                yield info.name, b"", f"unsafe archive member name {info.name!r} (absolute or '..' path); not read"
+                continue
+            if not info.isfile():
+                yield info.name, b"", "archive member is a link or device, not a regular file; not read"
+                continue
+            if info.size > max_bytes:
+                yield info.name, b"", f"archive member is larger than {max_bytes} bytes; not read"
+                continue
+            fh = tf.extractfile(info)
+            yield info.name, (fh.read() if fh is not None else b""), None
+
+
+# --------------------------------------------------------------------------- http
+
+
+class FetchError(Exception):
+    """A URL could not be downloaded; the message says why."""
+
+
+class _HttpOnlyRedirects(urllib.request.HTTPRedirectHandler):
+    """Follow redirects only to http(s): a server must not point us at file:// or ftp://."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[no-untyped-def]
+        scheme = urllib.parse.urlsplit(newurl).scheme.lower()
+        if scheme not in ("http", "https"):
+            raise urllib.error.HTTPError(
+                newurl, code, f"redirect to non-http(s) URL {newurl!r} refused", headers, fp
+            )
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+_OPENER = urllib.request.OpenerDirector()
+for _handler in (
+    urllib.request.ProxyHandler(),
+    urllib.request.HTTPHandler(),
+    urllib.request.HTTPSHandler(),
+    urllib.request.HTTPDefaultErrorHandler(),
+    urllib.request.HTTPErrorProcessor(),
+    _HttpOnlyRedirects(),
+):
+    _OPENER.add_handler(_handler)
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def _url_name(url: str) -> str:
+    """The last path segment of a URL, used for format dispatch."""
+    path = urllib.parse.urlsplit(url).path
+    return urllib.parse.unquote(path.rstrip("/").rsplit("/", 1)[-1]) or "index.html"
+
+
+def fetch_url(
+    url: str, *, timeout: float = 30, max_bytes: int = 512 * 2**20, retries: int = 3, backoff: float = 0.5
+) -> bytes:
+    """GET a URL, retrying connection errors, timeouts and 5xx with exponential backoff.
+
+    The body is streamed and refused once it passes ``max_bytes``. Raises FetchError.
+    """
+    last = ""
+    for attempt in range(retries + 1):
+        if attempt:
+            time.sleep(backoff * 2 ** (attempt - 1))
+        try:
+            return _get(url, timeout, max_bytes)
+        except _TooLarge:
+            raise FetchError(f"response is larger than {max_bytes} bytes; download stopped") from None
+        except urllib.error.HTTPError as e:
+            if e.code < 500 or "refused" in str(e.msg):
+                raise FetchError(f"HTTP {e.code}: {e.msg}") from None
+            last = f"HTTP {e.code}: {e.msg}"
+        except (urllib.error.URLError, TimeoutError, socket.timeout, ConnectionError) as e:
+            reason = getattr(e, "reason", e)
+            last = f"cannot connect: {reason}"
+        except OSError as e:  # e.g. reset mid-body
+            last = f"download failed: {e}"
+    raise FetchError(f"{last} (gave up after {retries + 1} attempts)")
+
+
+def _get(url: str, timeout: float, max_bytes: int) -> bytes:
+    req = urllib.request.Request(url, headers={"User-Agent": "dronewatch-pull/0.1", "Accept-Encoding": "identity"})
+    with _OPENER.open(req, timeout=timeout) as resp:
+        final = resp.geturl()
+        if urllib.parse.urlsplit(final).scheme.lower() not in ("http", "https"):
+            raise urllib.error.HTTPError(final, 400, f"redirect to non-http(s) URL {final!r} refused", resp.headers, None)
+        length = resp.headers.get("Content-Length")
+        if length is not None and length.isdigit() and int(length) > max_bytes:
+            raise _TooLarge
+        chunks: list[bytes] = []
+        total = 0
+        while True:
+            chunk = resp.read(_CHUNK)
+            if not chunk:
+                break
+            total += len(chunk)
+            if total > max_bytes:
+                raise _TooLarge
+            chunks.append(chunk)
+        return b"".join(chunks)
