@@ -150,8 +150,9 @@ def test_region_listed_twice_in_a_breakdown_is_a_warning():
 # --- speakers_disagree -------------------------------------------------------------------------
 
 def governor(claim_id: str, count: int, **fields: Any) -> dict[str, Any]:
-    return claim(claim_id, count, document_id="doc2", speaker="Governor of Kaluga", speaker_role="regional_head",
-                 region_code="RU-KLU", quote=f"governor: {count} drones shot down", **fields)
+    defaults = {"document_id": "doc2", "speaker": "Governor of Kaluga", "speaker_role": "regional_head",
+                "region_code": "RU-KLU", "quote": f"governor: {count} drones shot down"}
+    return claim(claim_id, count, **(defaults | fields))
 
 
 def test_two_speakers_same_day_different_counts_is_a_warning_with_both_quotes():

@@ -1,0 +1,130 @@
+"""The GX suites and the runner: findings from GX-only rules, stable ids, Data Docs."""
+from __future__ import annotations
+
+import os
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+
+import duckdb
+import polars as pl
+import pytest
+
+from expectations import suites
+from expectations.runner import finding_id, findings_from_validation, gx_context, run_checks, validate
+from transforms.schema import CLAIM_PLACE_SCHEMA, CLAIM_SCHEMA, DQ_FINDING_SCHEMA, UTC_TS
+
+CLAIMS_VIEW_SCHEMA = {
+    "source": pl.String,
+    "published_at": UTC_TS,
+    **{c: t for c, t in CLAIM_SCHEMA.items() if c != "claim_no"},
+}
+REGION_CODES = ["RU-KLU", "RU-BRY"]
+NOON = datetime(2026, 11, 20, 12, tzinfo=timezone.utc)
+
+
+def claim(claim_id: str | None, count: int | None, **fields: Any) -> dict[str, Any]:
+    row: dict[str, Any] = {c: None for c in CLAIMS_VIEW_SCHEMA}
+    row.update(
+        claim_id=claim_id, document_id="doc1", published_at=NOON, speaker="Ministry of Defence",
+        speaker_role="defence_ministry", outcome="intercepted", count=count, count_qualifier="exact",
+        is_total=False, is_cumulative=False, region_code="RU-KLU", weapon="drone",
+        quote=f"quote of {claim_id}", span_start=0, span_end=10,
+    )
+    row.update(fields)
+    return row
+
+
+def warehouse(claims: list[dict[str, Any]], places: list[dict[str, Any]] = ()) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(":memory:")
+    for name, frame in {
+        "claims": pl.DataFrame(claims, schema=CLAIMS_VIEW_SCHEMA),
+        "claim_places": pl.DataFrame(list(places), schema=CLAIM_PLACE_SCHEMA),
+        "regions": pl.DataFrame({"code": REGION_CODES, "country": ["RU", "RU"], "kind": ["oblast", "oblast"],
+                                 "name_en": ["Kaluga", "Bryansk"], "name_ru": [None, None], "name_uk": [None, None]}),
+    }.items():
+        con.register(f"{name}_frame", frame)
+        con.execute(f"create table {name} as select * from {name}_frame")
+    return con
+
+
+@pytest.fixture(scope="module")
+def context(tmp_path_factory):
+    ctx = gx_context(tmp_path_factory.mktemp("docs"))
+    ctx.data_sources.add_pandas("dronewatch")
+    return ctx
+
+
+def test_finding_id_ignores_order_and_message():
+    assert finding_id("c", ["b", "a"], ["d2", "d1"], "k") == finding_id("c", ["a", "b"], ["d1", "d2"], "k")
+    assert finding_id("c", ["a"], ["d"], "k") != finding_id("c", ["a"], ["d"], "other")
+    assert finding_id("c", ["a"], ["d"], "k") != finding_id("other", ["a"], ["d"], "k")
+
+
+def test_claims_suite_turns_rejected_rows_into_findings(context):
+    claims = pl.DataFrame(
+        [
+            claim("a", 3),
+            claim("a", 4, document_id="doc2"),
+            claim("b", 3, outcome="vanished", speaker_role="astrologer"),
+            claim("c", 3, window_start=NOON, window_end=datetime(2026, 11, 20, 6, tzinfo=timezone.utc)),
+        ],
+        schema=CLAIMS_VIEW_SCHEMA,
+    )
+    suite = suites.claims_suite(REGION_CODES)
+    result = validate(
+        context, "claims_rejects", claims, suite,
+        {"result_format": "COMPLETE", "unexpected_index_column_names": ["claim_id", "document_id", "region_code"]},
+    )
+    found = findings_from_validation(result, suite).sort("check_name", "claim_ids")
+    assert found.select("check_name", "severity", "claim_ids").to_dicts() == [
+        {"check_name": "claim_id_unique", "severity": "error", "claim_ids": ["a"]},
+        {"check_name": "claim_id_unique", "severity": "error", "claim_ids": ["a"]},
+        {"check_name": "outcome_known", "severity": "error", "claim_ids": ["b"]},
+        {"check_name": "speaker_role_known", "severity": "warning", "claim_ids": ["b"]},
+        {"check_name": "window_ordered", "severity": "error", "claim_ids": ["c"]},
+    ]
+    messages = dict(zip(found["check_name"], found["message"]))
+    assert messages["outcome_known"].startswith("claim b has outcome 'vanished', not one of launched")
+    assert "ends (2026-11-20 06:00:00+00:00) before it starts" in messages["window_ordered"]
+
+
+def test_run_checks_end_to_end_builds_data_docs_and_stable_ids(tmp_path):
+    con = warehouse(
+        [
+            claim("t", 20, is_total=True, region_code=None),
+            claim("i1", 10, parent_claim_id="t", quote="10 over Kaluga"),
+            claim("i2", 8, parent_claim_id="t", region_code="RU-BRY", quote="8 over Bryansk"),
+            claim("x", 3, region_code="RU-XXX"),
+            claim("y", 3, outcome="vanished", region_code="RU-BRY"),
+        ],
+        [{"claim_id": "i1", "name": "Yernov", "locality_id": None, "region_code": "RU-KLU", "resolved": False}],
+    )
+    findings, index = run_checks(con, tmp_path / "docs")
+    assert index == (tmp_path / "docs" / "index.html").resolve() and index.is_file()
+    assert "check.breakdown_adds_up" in index.read_text()
+    assert findings.schema == pl.Schema(DQ_FINDING_SCHEMA)
+    assert sorted(findings.select("check_name", "severity").rows()) == [
+        ("breakdown_adds_up", "warning"),
+        ("locality_resolved", "warning"),
+        ("outcome_known", "error"),
+        ("region_code_known", "error"),
+    ]
+    assert findings["severity"].to_list()[:2] == ["error", "error"]
+    assert "items cover 18 of 20" in findings.filter(check_name="breakdown_adds_up")["message"][0]
+
+    again, _ = run_checks(con, tmp_path / "docs")
+    assert again["finding_id"].to_list() == findings["finding_id"].to_list()
+
+
+def test_run_checks_on_correct_data_finds_nothing(tmp_path):
+    con = warehouse([
+        claim("t", 18, is_total=True, region_code=None),
+        claim("i1", 10, parent_claim_id="t"),
+        claim("i2", 8, parent_claim_id="t", region_code="RU-BRY"),
+    ])
+    findings, index = run_checks(con, tmp_path)
+    assert findings.is_empty() and findings.schema == pl.Schema(DQ_FINDING_SCHEMA)
+    assert index.is_file()
