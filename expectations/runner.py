@@ -1,0 +1,232 @@
+"""Run the data-quality checks on a warehouse connection and build their Data Docs.
+
+Findings come from two places: each `warehouse/checks/<check_name>.sql` query returns one row per
+candidate problem, and the GX claims suite rejects rows for rules no query covers (unique claim ids,
+known outcomes, ...). GX validates pandas frames fetched from DuckDB, not DuckDB itself: GX's
+SQLAlchemy path through duckdb_engine rolls back unread results.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import warnings
+from collections import defaultdict
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")  # read when GX is imported
+
+import great_expectations as gx
+import polars as pl
+from great_expectations.data_context.types.base import (
+    DataContextConfig,
+    InMemoryStoreBackendDefaults,
+    ProgressBarsConfig,
+)
+
+from expectations import suites
+from transforms.schema import DQ_FINDING_SCHEMA, SEVERITIES
+
+if TYPE_CHECKING:
+    import duckdb
+    import pandas as pd
+
+CHECKS_DIR = Path(__file__).resolve().parents[1] / "warehouse" / "checks"
+
+CHECK_COLUMNS = ("check_name", "severity", "document_ids", "claim_ids", "region_code", "message", "finding_key")
+"""Columns every check query returns, before its check-specific numeric columns."""
+
+CLAIM_INDEX_COLUMNS = ["claim_id", "document_id", "region_code"]
+"""Columns GX reports for each claims row it rejects, so the row can become a finding."""
+
+
+def check_queries(checks_dir: Path = CHECKS_DIR) -> dict[str, str]:
+    """The check queries by check name (the file stem), in name order."""
+    return {path.stem: path.read_text() for path in sorted(checks_dir.glob("*.sql"))}
+
+
+def run_check_queries(con: duckdb.DuckDBPyConnection, checks_dir: Path = CHECKS_DIR) -> dict[str, pl.DataFrame]:
+    """Each check query's result frame by check name; one row per candidate problem."""
+    frames: dict[str, pl.DataFrame] = {}
+    for name, sql in check_queries(checks_dir).items():
+        frame = con.sql(sql).pl()  # fetched in full before the next query: DuckDB results stream
+        missing = [c for c in CHECK_COLUMNS if c not in frame.columns]
+        if missing:
+            raise ValueError(f"check {name} returns no {', '.join(missing)} column(s)")
+        frames[name] = frame
+    return frames
+
+
+def finding_id(check_name: str, claim_ids: list[str | None], document_ids: list[str | None], key: str | None) -> str:
+    """Stable id of one problem: the check, the rows it concerns and a message-independent key.
+
+    >>> finding_id("speakers_disagree", ["b", "a"], ["d"], "hit") == finding_id("speakers_disagree", ["a", "b"], ["d"], "hit")
+    True
+    """
+    payload = json.dumps(
+        [check_name, sorted(c for c in claim_ids if c is not None),
+         sorted(d for d in document_ids if d is not None), key or ""],
+        ensure_ascii=False,
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()[:20]
+
+
+def with_finding_ids(rows: pl.DataFrame) -> pl.DataFrame:
+    """Findings (DQ_FINDING_SCHEMA) from rows with CHECK_COLUMNS, one per distinct finding id."""
+    if rows.is_empty():
+        return pl.DataFrame(schema=DQ_FINDING_SCHEMA)
+    ids = [
+        finding_id(r["check_name"], r["claim_ids"] or [], r["document_ids"] or [], r["finding_key"])
+        for r in rows.iter_rows(named=True)
+    ]
+    rank = {s: i for i, s in enumerate(SEVERITIES)}
+    return (
+        rows.with_columns(finding_id=pl.Series(ids, dtype=pl.String))
+        .select([pl.col(c).cast(t) for c, t in DQ_FINDING_SCHEMA.items()])
+        .with_columns(
+            document_ids=pl.col("document_ids").list.drop_nulls().list.sort(),
+            claim_ids=pl.col("claim_ids").list.drop_nulls().list.sort(),
+        )
+        .unique(subset="finding_id", keep="first", maintain_order=True)
+        .sort(pl.col("severity").replace_strict(rank, default=len(rank)), "check_name", "finding_id")
+    )
+
+
+def findings_from_checks(frames: Mapping[str, pl.DataFrame]) -> pl.DataFrame:
+    """The CHECK_COLUMNS of every check frame, stacked."""
+    parts = [
+        frame.select(
+            pl.col("check_name").cast(pl.String),
+            pl.col("severity").cast(pl.String),
+            pl.col("document_ids").cast(pl.List(pl.String)),
+            pl.col("claim_ids").cast(pl.List(pl.String)),
+            pl.col("region_code").cast(pl.String),
+            pl.col("message").cast(pl.String),
+            pl.col("finding_key").cast(pl.String),
+        )
+        for frame in frames.values()
+    ]
+    return pl.concat(parts) if parts else pl.DataFrame(schema={c: pl.String for c in CHECK_COLUMNS})
+
+
+def findings_from_validation(result: Any, suite: gx.ExpectationSuite) -> pl.DataFrame:
+    """One row (CHECK_COLUMNS) per claims row rejected by an expectation with `meta["finding"]`."""
+    rows: list[dict[str, Any]] = []
+    for expectation_result in result.results:
+        meta = (expectation_result.expectation_config.meta or {}).get("finding")
+        if not meta or expectation_result.success:
+            continue
+        for rejected in expectation_result.result.get("unexpected_index_list") or []:
+            values = defaultdict(lambda: "?", {k: _plain(v) for k, v in rejected.items()})
+            claim_id, document_id = values.get("claim_id"), values.get("document_id")
+            rows.append({
+                "check_name": meta["check_name"],
+                "severity": meta["severity"],
+                "document_ids": [document_id] if isinstance(document_id, str) else [],
+                "claim_ids": [claim_id] if isinstance(claim_id, str) else [],
+                "region_code": values.get("region_code") if isinstance(values.get("region_code"), str) else None,
+                "message": meta["message"].format_map(values),
+                "finding_key": expectation_result.expectation_config.type,
+            })
+    return pl.DataFrame(rows, schema={
+        "check_name": pl.String, "severity": pl.String, "document_ids": pl.List(pl.String),
+        "claim_ids": pl.List(pl.String), "region_code": pl.String, "message": pl.String,
+        "finding_key": pl.String,
+    })
+
+
+def _plain(value: Any) -> Any:
+    """A GX-reported cell as a plain Python value: NaN / NA / NaT become None."""
+    try:
+        import pandas as pd
+
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    return value.item() if hasattr(value, "item") else value
+
+
+def _to_pandas(frame: pl.DataFrame) -> pd.DataFrame:
+    """`frame` for GX: list columns joined into strings, which GX renders and compares plainly."""
+    lists = [c for c, t in frame.schema.items() if isinstance(t, pl.List)]
+    return frame.with_columns(pl.col(c).list.join(", ") for c in lists).to_pandas()
+
+
+def gx_context(docs_dir: Path) -> gx.data_context.AbstractDataContext:
+    """An in-memory GX context without progress bars, whose Data Docs site is `docs_dir`."""
+    config = DataContextConfig(
+        store_backend_defaults=InMemoryStoreBackendDefaults(),
+        data_docs_sites={
+            "dronewatch": {
+                "class_name": "SiteBuilder",
+                "show_how_to_buttons": False,
+                "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(docs_dir)},
+                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+            }
+        },
+        progress_bars=ProgressBarsConfig(globally=False, metric_calculations=False),
+        analytics_enabled=False,
+    )
+    return gx.get_context(mode="ephemeral", project_config=config)
+
+
+def validate(
+    context: gx.data_context.AbstractDataContext,
+    frame_name: str,
+    frame: pl.DataFrame,
+    suite: gx.ExpectationSuite,
+    result_format: dict[str, Any] | str = "SUMMARY",
+) -> Any:
+    """Validate `frame` against `suite` through a validation definition and a checkpoint of its own."""
+    datasource = context.data_sources.get("dronewatch")
+    batch = datasource.add_dataframe_asset(name=frame_name).add_batch_definition_whole_dataframe(frame_name)
+    suite = context.suites.add(suite)
+    definition = context.validation_definitions.add(gx.ValidationDefinition(name=frame_name, data=batch, suite=suite))
+    checkpoint = context.checkpoints.add(
+        gx.Checkpoint(name=frame_name, validation_definitions=[definition], result_format=result_format)
+    )
+    with warnings.catch_warnings():
+        # GX 1.24 reads tz-aware columns through Series.values, which pandas 3.1 deprecates
+        warnings.filterwarnings("ignore", message="Series.values returning an ndarray")
+        checkpoint_result = checkpoint.run(batch_parameters={"dataframe": _to_pandas(frame)})
+    (result,) = checkpoint_result.run_results.values()
+    return result
+
+
+def run_checks(con: duckdb.DuckDBPyConnection, docs_dir: Path) -> tuple[pl.DataFrame, Path]:
+    """Runs every warehouse/checks/*.sql on con, validates with the GX suites, builds Data Docs under docs_dir.
+
+    Returns (findings DQ_FINDING_SCHEMA, path of the Data Docs index.html).
+    """
+    docs_dir = Path(docs_dir).resolve()
+    docs_dir.mkdir(parents=True, exist_ok=True)
+
+    check_frames = run_check_queries(con)
+    claims = con.sql("select * from claims").pl()
+    claim_places = con.sql("select * from claim_places").pl()
+    region_codes = con.sql("select code from regions").pl()["code"].to_list()
+
+    context = gx_context(docs_dir)
+    context.data_sources.add_pandas("dronewatch")
+
+    claims_suite = suites.claims_suite(region_codes)
+    claims_result = validate(
+        context, "claims", claims, claims_suite,
+        {"result_format": "COMPLETE", "unexpected_index_column_names": CLAIM_INDEX_COLUMNS},
+    )
+    validate(context, "claim_places", claim_places, suites.claim_places_suite())
+    for name, frame in check_frames.items():
+        validate(context, f"check.{name}", frame, suites.check_suite(name))
+
+    findings = with_finding_ids(pl.concat([
+        findings_from_checks(check_frames),
+        findings_from_validation(claims_result, claims_suite),
+    ]))
+    check_names = [*check_frames, *suites.finding_check_names(claims_suite)]
+    validate(context, "findings", findings, suites.findings_suite(check_names))
+
+    context.build_data_docs()
+    return findings, docs_dir / "index.html"
