@@ -1,0 +1,620 @@
+"""Claims of one document: numbers of drones, their outcome, region, towns, speaker and window.
+
+Runs per document, only on the sentences the vectorised pre-filter kept (and their neighbours,
+which the parser reads for context: a speaker named after the figure, an enumeration of towns,
+a breakdown continued in the next sentence).
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+from transforms.numbers import NumberMention, find_numbers
+from transforms.speakers import SpeakerMention, find_speakers, title_region_phrase
+from transforms.windows import find_window, resolve_window
+
+
+@dataclass(frozen=True)
+class DocumentInput:
+    """What the parser needs of one document."""
+
+    id: str
+    text: str
+    lang: str
+    published_at: datetime | None
+    channel: str | None
+    sentences: tuple[tuple[int, int], ...]   # (start, end) of every sentence, in order
+    candidates: tuple[int, ...]              # indices of sentences the pre-filter kept
+
+
+@dataclass
+class Claim:
+    """One claimed number while the document is being parsed."""
+
+    sent: int
+    count: int
+    qualifier: str
+    outcome: str
+    region: str | None
+    num_start: int
+    speaker: SpeakerMention | None = None
+    is_total: bool = False
+    elliptic: bool = False
+    parent: int | None = None          # index of the total in the document's claim list
+    towns: list[tuple[str, int | None, str | None, bool]] = field(default_factory=list)
+    locality_places: list = field(default_factory=list)
+    window_text: str | None = None
+    cumulative: bool = False
+
+
+# ---------------------------------------------------------------------------------- vocabulary
+
+DRONE_WORD = re.compile(
+    r"^(?:дрон|беспилот|бпла|безпілот|uav|drone|шахед|shahed|герань|geran|летательн|літальн|"
+    r"аппарат|апарат|unmanned|камикадзе|kamikaze|квадрокоптер|коптер|ударн|lancet|ланцет|"
+    r"mavic|ones\b|of them|из них|з них|із них)",
+    re.I,
+)
+# words that may stand between a number and its noun
+_SKIP_EN = re.compile(
+    r"^(?:ukrainian|russian|enemy|hostile|aircraft|type|aircraft-type|airplane-type|fixed-wing|"
+    r"more|other|additional|long-range|attack|strike|combat|kamikaze|of|the|all|fixed|wing|"
+    r"plane-type|aerial|air|enemy's|such|small|large|heavy|new|foreign|jet-powered|jet|guided|"
+    r"unmanned|remotely|piloted|attacking|incoming)$",
+    re.I,
+)
+_REJECT_EN = re.compile(
+    r"^(?:people|persons?|civilians?|residents?|children|injur|killed|dead|wounded|houses?|homes?|"
+    r"buildings?|apartments?|cars?|vehicles?|airports?|flights?|hours?|minutes?|seconds?|days?|"
+    r"weeks?|months?|years?|km|kilomet|metres?|meters?|miles?|percent|missiles?|rockets?|bombs?|"
+    r"cities|towns?|villages?|regions?|districts?|oblasts?|times|am|pm|a\.m|p\.m|helicopters?|"
+    r"aircraft\b|planes?|jets?|ships?|boats?|tanks?|soldiers?|troops?|servicemen|guided|cruise|"
+    r"ballistic|shells?|artillery|mortars?|mlrs|launchers?|sorties?|waves?|hectares?|storeys?|"
+    r"floors?|tons?|tonnes?|million|billion|st|nd|rd|th|attacks?|strikes?|explosions?)",
+    re.I,
+)
+_MONTHS = (
+    r"январ|феврал|март|апрел|ма[йяю]|июн|июл|август|сентябр|октябр|ноябр|декабр|січ|лют|берез|"
+    r"квіт|трав|черв|лип|серп|верес|жовт|листопад|груд|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"
+)
+_MONTH_RE = re.compile(r"^(?:" + _MONTHS + r")", re.I)
+_YEARISH = re.compile(r"^(?:год|года|году|годом|г\b|рок|року|роки|років|year)", re.I)
+_PREP_ELLIPTIC = re.compile(
+    r"^\s*(?:[—–-]\s*)?(?:над|в|во|у|на|над|по|из|из них|з них|із них|of|over|above|in|across|"
+    r"near|off|of them|of those|each|were|was|ones?)\b",
+    re.I,
+)
+
+OUTCOME_WORDS: tuple[tuple[str, str], ...] = (
+    ("debris_found", r"обломк|обломок|обломков|debris|fragment|wreckage|remains of|уламк|уламок|"
+                     r"остатк|залишк|фрагмент"),
+    ("suppressed", r"подавлен|подавил|радиоэлектрон|\bрэб\b|electronic warfare|\bew\b|lost to location|"
+                   r"локаційно|локационно|suppress|jamm|потерял\w* управлени|втратив\w* керуванн|"
+                   r"втрачен|радіоелектрон|\bреб\b"),
+    ("crashed", r"\bупал|\bупали|crash|\bвпав|\bвпали|рухнул|fell\b|fallen\b|упавш"),
+    ("intercepted", r"уничтож|сбит|сбил|перехва|ликвид|нейтрализ|поражен|отраж|destroy|destruc|"
+                    r"shot down|shoot down|shooting down|downed|intercept|neutrali|збит|збил|"
+                    r"знищ|перехопл|перехоп|уражен|brought down|taken down|eliminat|repel|"
+                    r"відбит|відбил|приземл|сбива|збива|knocked out|"
+                    r"\bзбито|ліквідов|нейтраліз|downing"),
+    ("launched", r"запуст|launch|выпусти|випусти|направил|направлен|атаковал|атакував|атакувал|"
+                 r"attacked|атакован|пытал\w* атак|намагал\w* атак|fired\b|\bsent\b|випущен|"
+                 r"запущен|attempted to attack|tried to attack|атакуюч|випустив|застосував|"
+                 r"атакува|attack(?:ing)? with|used\b"),
+    ("hit", r"влучан|влучил|попадани|\bhit\b|struck\b"),
+)
+_OUTCOME_RE = [(o, re.compile(p, re.I)) for o, p in OUTCOME_WORDS]
+_OUTCOME_PRIORITY = {o: i for i, (o, _) in enumerate(OUTCOME_WORDS)}
+
+_VAGUE = re.compile(r"^(?:several|some|dozens|scores|hundreds|несколько|десятки|десятков|"
+                    r"кілька|декілька|десятки|сотни|сотні)$", re.I)
+_CUMULATIVE = re.compile(r"since the (?:start|beginning)|с начала|з початку|всего с|за время", re.I)
+_NOT_CLAIM = re.compile(
+    r"\b(?:no|нет|ні|не было|не зафиксирован)\b", re.I
+)
+
+# Singular drones: "a drone", "беспилотник", "ворожий безпілотник" = 1 when an outcome is told.
+_SINGULAR = {
+    "en": re.compile(
+        r"\b(?:an?|one|another)\s+(?:(?:ukrainian|russian|enemy|hostile|attack|kamikaze|"
+        r"aircraft-type|single|unmanned|fixed-wing|combat|strike)\s+){0,3}"
+        r"(?:drone|uav|unmanned aerial vehicle|unmanned aircraft|shahed)\b"
+        r"(?!\s*(?:attack|strike|command|operator|debris|threat|danger|alert|warning|raid|launch|"
+        r"unit|assault|incursion|wreckage|fragment|factory|plant|base|production|program|war))",
+        re.I),
+    "ru": re.compile(
+        r"(?<![\w-])(?:один\s+|одного\s+)?(?:(?:украинск\w+|вражеск\w+|ударн\w+|беспилотн\w+|"
+        r"самолетного типа|самол[её]тного типа)\s+){0,2}"
+        r"(?:беспилотник|дрон|БПЛА|беспилотный летательный аппарат|летательный аппарат|"
+        r"квадрокоптер|коптер|дрон-камикадзе|беспилотное воздушное судно)(?![\w-])",
+        re.I),
+    "uk": re.compile(
+        r"(?<![\w-])(?:один\s+)?(?:(?:ворож\w+|ударн\w+|російськ\w+)\s+){0,2}"
+        r"(?:безпілотник|дрон|БпЛА|шахед|Шахед|БПЛА|безпілотний літальний апарат)(?![\w-])",
+        re.I),
+}
+_SINGULAR_VERB = re.compile(
+    r"\b(?:сбит|уничтожен|перехвачен|подавлен|упал|был|была|обнаружен|shot|destroyed|"
+    r"intercepted|downed|crashed|fell|збито|збитий|знищено|знищений|впав|уражено|сбили|"
+    r"уничтожили|перехватили|збили|знищили|ликвидирован|нейтрализован)\w*",
+    re.I,
+)
+_BPLA = re.compile(r"^(?:бпла|бпла)$", re.I)
+
+_ENUM_KEY = re.compile(
+    r"\b(?:cities|towns|villages|settlements|localities|populated areas|municipalities|districts|"
+    r"города|городах|населенн\w+ пункт\w*|населённ\w+ пункт\w*|сел\w*|районах|міста|містах|"
+    r"населен\w+ пункт\w*|громад\w*)\b",
+    re.I,
+)
+_CAP_WORD = re.compile(r"[A-ZА-ЯЁІЇЄ][\w'’-]+")
+_TITLE_NEAR = re.compile(
+    r"(?:governor|mayor|head|глав\w*|губернатор\w*|мэр\w*|голов\w*|начальник\w*|"
+    r"adviser|спикер\w*)\W+(?:of\s+)?(?:the\s+)?\W*$",
+    re.I,
+)
+_REPORT_VERB = re.compile(
+    r"сообщ|заяв|написал|рассказал|said|says|report|confirm|announc|stated|wrote|according|"
+    r"повідом|заявив|написав|розповів|за словами|по словам|по данным|по информации|"
+    r"об этом|про це|this was",
+    re.I,
+)
+
+
+def _places_api():
+    from transforms import places  # written beside this module; imported late on purpose
+
+    return places
+
+
+# ------------------------------------------------------------------------------------ helpers
+
+@dataclass(frozen=True)
+class _Mention:
+    value: int
+    start: int
+    end: int
+    qualifier: str
+    kind: str            # "drone" (own drone noun), "elliptic" (noun left out), "single"
+    distributive: bool
+
+
+def _tokens_after(text: str, pos: int, n: int = 6) -> list[tuple[str, int, int, str]]:
+    """Up to n word tokens after pos, each with the text between it and the previous one."""
+    out = []
+    prev = pos
+    for m in re.finditer(r"[\w'’]+(?:-[\w'’]+)*|[%№:;,.()«»\"—–]", text[pos:pos + 160]):
+        s, e = pos + m.start(), pos + m.end()
+        out.append((m.group(), s, e, text[prev:s]))
+        prev = e
+        if len(out) >= n:
+            break
+    return out
+
+
+def _is_adjective(word: str, lang: str) -> bool:
+    if lang == "en":
+        return bool(_SKIP_EN.match(word))
+    w = word.lower()
+    if re.search(r"(?:ых|их|ого|ому|ой|ий|ый|ая|ые|ие|ую|ими|ыми|ому|ої|ій|ого|ими|их|і|ні|ні)$", w):
+        return True
+    return w in ("типа", "типу", "самолетного", "самолётного", "літакового", "of")
+
+
+def classify_numbers(sentence: str, lang: str) -> list[_Mention]:
+    """The numbers of a sentence that may count drones, with how they attach to a noun."""
+    out: list[_Mention] = []
+    for n in find_numbers(sentence, lang):
+        before = sentence[max(0, n.start - 20):n.start]
+        after = sentence[n.end:n.end + 12]
+        if re.match(r"^\s*(?::\d|\.\d|/|%|-?\s*(?:х|x|ти|и|ї|й|th|st|nd|rd|го|м|ом|ому)\b)", after):
+            continue
+        if re.search(r"(?:№|#|\d[.:]|:\s?)$", before.rstrip()) or re.search(r"[:.]\s?$", before) and re.match(r"^\d", sentence[n.start:]) and re.search(r"\d[:.]\s?$", before):
+            continue
+        if re.search(r"(?:" + _MONTHS + r")\w*\.?\s*$", before, re.I) and n.value <= 31:
+            continue
+        if 1900 <= n.value <= 2100:
+            continue
+        if re.match(r"^\s*-\s*[a-zа-яіїє]", after, re.I) and not re.match(r"^\s*-\s*(?:" + DRONE_WORD.pattern[3:], after, re.I):
+            # "four-hour window", "10-летний"
+            continue
+        toks = _tokens_after(sentence, n.end)
+        kind = None
+        for word, s, e, gap in toks:
+            lw = word.lower()
+            if DRONE_WORD.match(lw):
+                kind = "drone"
+                break
+            if _MONTH_RE.match(lw) and n.value <= 31 and lang != "en" or (lang == "en" and _MONTH_RE.match(lw) and len(lw) >= 3 and lw[:3] in ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec") and n.value <= 31 and word[0].isupper()):
+                kind = "reject"
+                break
+            if _YEARISH.match(lw):
+                kind = "reject"
+                break
+            if word in ("%", "№", ":", "."):
+                kind = "reject" if word != ":" else None
+                break
+            if word in (",", ";", "(", ")", "—", "–", "«", "»", '"'):
+                if word in ("—", "–", ","):
+                    kind = "elliptic"
+                break
+            if _PREP_ELLIPTIC.match(gap + word) and not _is_adjective(word, lang) or lw in (
+                "над", "в", "у", "на", "по", "из", "з", "із", "of", "over", "above", "in", "across",
+                "near", "off", "each", "were", "was", "had", "have", "и", "and", "та", "і"):
+                kind = "elliptic"
+                break
+            if lang == "en" and _REJECT_EN.match(lw):
+                kind = "reject"
+                break
+            if _is_adjective(word, lang):
+                continue
+            kind = "reject"
+            break
+        else:
+            if not toks:
+                kind = "elliptic"
+        if kind in (None, "reject"):
+            continue
+        if _VAGUE.match(sentence[n.start:n.end]):
+            continue
+        distributive = bool(re.search(r"(?:^|\s)по\s*$", sentence[max(0, n.start - 4):n.start], re.I)) or (
+            lang == "en" and re.match(r"^\s*(?:\w+\s+){0,3}?each\b", sentence[n.end:n.end + 40], re.I) is not None
+        )
+        out.append(_Mention(n.value, n.start, n.end, n.qualifier, kind, distributive))
+    return out
+
+
+def _singular_mentions(sentence: str, lang: str, taken: list[_Mention]) -> list[_Mention]:
+    rx = _SINGULAR.get(lang, _SINGULAR["en"])
+    out = []
+    for m in rx.finditer(sentence):
+        if any(t.start <= m.end() + 40 and m.start() <= t.end + 40 for t in taken):
+            continue
+        word = m.group().split()[-1]
+        if lang != "en":
+            if _BPLA.match(word) or word.lower() in ("бпла",):
+                if not _SINGULAR_VERB.search(sentence[max(0, m.start() - 25):m.end() + 25]):
+                    continue
+            # "атака беспилотника" has the noun in genitive and no match; plural verbs reject
+            if re.search(r"^\s*(?:атак|удар|обломк|угроз)", sentence[m.end():m.end() + 8], re.I):
+                continue
+            if re.search(r"(?:атак\w*|угроз\w*|налет\w*|нападени\w*|опасност\w*)\s+$", sentence[:m.start()], re.I):
+                continue
+        out.append(_Mention(1, m.start(), m.end(), "exact", "single", False))
+        break
+    return out
+
+
+def _outcome_at(sentence: str, start: int, end: int, lo: int = 0, hi: int | None = None) -> str | None:
+    """The outcome word nearest to [start, end) inside sentence[lo:hi]."""
+    hi = len(sentence) if hi is None else hi
+    best: tuple[int, int, str] | None = None
+    for outcome, rx in _OUTCOME_RE:
+        for m in rx.finditer(sentence, lo, hi):
+            d = start - m.end() if m.end() <= start else max(0, m.start() - end)
+            # a verb after the noun counts a little more than one before ("упал" in another clause)
+            key = (d, _OUTCOME_PRIORITY[outcome], outcome)
+            if best is None or key < best:
+                best = key
+    if best is None:
+        return None
+    # "збито/подавлено", "intercepted and destroyed": a kill verb next to another counts as kill
+    return best[2]
+
+
+# ---------------------------------------------------------------------------------- the parser
+
+def _region_of_place(p) -> str | None:
+    return p.region_code
+
+
+def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
+    """Claims (CLAIM_SCHEMA dicts) and their towns (CLAIM_PLACE_SCHEMA dicts) of one document."""
+    places_api = _places_api()
+    text = doc.text
+    lang = doc.lang or "en"
+    speakers = find_speakers(text)
+    sentences = doc.sentences
+    cand = set(doc.candidates)
+    # read the sentence after a drone sentence too: breakdowns go on without the noun
+    work = sorted(cand | {i + 1 for i in cand if i + 1 < len(sentences)})
+
+    place_cache: dict[int, list] = {}
+
+    def places_in(i: int) -> list:
+        if i not in place_cache:
+            s, e = sentences[i]
+            found = []
+            for p in places_api.find_places(text[s:e]):
+                if _TITLE_NEAR.search(text[s:e][:p.start]):
+                    p = replace(p, kind="speaker_" + p.kind)
+                found.append(replace(p, start=p.start + s, end=p.end + s))
+            # "над Брянской" with the noun left out: read the adjective as "Брянской области"
+            for m in re.finditer(r"\b(?:над|в|у|по|и|та|і|,)\s+([А-ЯЁІЇЄ][\w'’-]+(?:ской|ській|ської|цкой|ской|зькій|зької|цькій|цької))\b(?!\s+(?:област|обл|ОВА|округ|район|край|республик|регион|регіон))", text[s:e]):
+                if any(q.start <= s + m.start(1) < q.end for q in found):
+                    continue
+                suffix = " області" if lang == "uk" else " области"
+                for q in places_api.find_places(m.group(1) + suffix):
+                    if q.kind == "region":
+                        found.append(replace(q, start=s + m.start(1), end=s + m.end(1), surface=m.group(1)))
+                        break
+            found.sort(key=lambda p: p.start)
+            place_cache[i] = found
+        return place_cache[i]
+
+    doc_regions = []
+    for i in work:
+        for p in places_in(i):
+            if p.kind in ("region", "water") and p.region_code:
+                doc_regions.append(p.region_code)
+
+    def speaker_region(sp: SpeakerMention | None) -> str | None:
+        if sp is None or sp.role not in ("regional_head", "city_head"):
+            return None
+        if sp.region_code:
+            return sp.region_code
+        phrase = title_region_phrase(text, sp)
+        if phrase:
+            for q in places_api.find_places(phrase):
+                if q.region_code:
+                    return q.region_code
+            m = re.match(r"([А-ЯЁІЇЄ]\w+(?:ської|ской))", phrase)
+            if m:
+                for q in places_api.find_places(m.group(1)[:-3] + ("ка область" if lang == "uk" else "ая область")):
+                    if q.region_code:
+                        return q.region_code
+        # "the region's governor": the one region the text is about
+        if len(set(doc_regions)) == 1:
+            return doc_regions[0]
+        return None
+
+    def sentence_of(pos: int) -> int:
+        for k, (s, e) in enumerate(sentences):
+            if s <= pos < e + 1:
+                return k
+        return -1
+
+    sp_sent = [(sentence_of(sp.start), sp) for sp in speakers]
+
+    def speaker_for(i: int, pos: int) -> SpeakerMention | None:
+        same = [sp for k, sp in sp_sent if k == i]
+        if same:
+            # prefer a named official with a region over a bare title
+            same.sort(key=lambda sp: (abs(sp.start - pos) + (0 if sp.region_code or sp.role == "defence_ministry" else 30)))
+            return same[0]
+        nxt = [sp for k, sp in sp_sent if k == i + 1]
+        if nxt and i + 1 < len(sentences):
+            s, e = sentences[i + 1]
+            if _REPORT_VERB.search(text[s:e]):
+                return nxt[0]
+        prev = [sp for k, sp in sp_sent if 0 <= k < i]
+        if prev:
+            best = prev[-1]
+            # a bare title right next to a named official of the same role: take the named one
+            named = [sp for sp in prev if sp.role == best.role and sp.region_code]
+            return named[-1] if named and not best.region_code else best
+        later = [sp for k, sp in sp_sent if k > i]
+        return later[0] if later else None
+
+    claims: list[Claim] = []
+    for i in work:
+        s, e = sentences[i]
+        sent = text[s:e]
+        mentions = classify_numbers(sent, lang)
+        anchors_here = [m for m in mentions if m.kind == "drone"]
+        prev_anchor = any(c.sent == i - 1 and not c.elliptic for c in claims)
+        in_cand = i in cand
+        if not in_cand and not prev_anchor:
+            continue
+        if not anchors_here and not in_cand:
+            # a continued breakdown: only elliptic figures with a place of their own
+            pass
+        mentions = [m for m in mentions if m.kind != "elliptic" or anchors_here or prev_anchor]
+        if in_cand:
+            mentions += _singular_mentions(sent, lang, mentions)
+            mentions.sort(key=lambda m: m.start)
+        if not in_cand:
+            mentions = [m for m in mentions if m.kind == "elliptic" or re.search(r"(?:аппарат|апарат|ones|of them|из них|з них)", sent[m.end:m.end + 30], re.I)]
+        if not mentions:
+            continue
+        sent_places = [p for p in places_in(i) if not p.kind.startswith("speaker_")]
+        anchor_outcome = None
+        for k, m in enumerate(mentions):
+            seg_lo = m.end
+            seg_hi = mentions[k + 1].start if k + 1 < len(mentions) else len(sent)
+            outcome = _outcome_at(sent, m.start, m.end, m.end, seg_hi) if m.kind == "elliptic" else None
+            if outcome is None:
+                outcome = _outcome_at(sent, m.start, m.end)
+            if m.kind == "elliptic" and anchor_outcome and not _outcome_at(sent, m.start, m.end, m.end, seg_hi):
+                outcome = anchor_outcome
+            if outcome is None and m.kind != "elliptic" and i + 1 < len(sentences):
+                ns, ne = sentences[i + 1]
+                if not classify_numbers(text[ns:ne], lang):
+                    outcome = _outcome_at(text[ns:ne], 0, 0)
+            if outcome is None and m.kind == "elliptic" and claims and claims[-1].sent == i - 1:
+                outcome = claims[-1].outcome
+            if outcome is None:
+                continue
+            if m.kind == "single" and outcome == "launched" and not re.search(r"launch|запущ|выпущ|випущ", sent, re.I):
+                continue
+            # places of this figure: after it up to the next figure, else before it (first figure)
+            after = [p for p in sent_places if s + seg_lo <= p.start < s + seg_hi]
+            before_lo = mentions[k - 1].end if k else 0
+            before = [p for p in sent_places if s + before_lo <= p.end <= s + m.start]
+            own = after or (before if (k == 0 or not after) else [])
+            if m.kind == "elliptic" and not after:
+                continue
+            regions = [p for p in own if p.kind in ("region", "water")]
+            localities = [p for p in own if p.kind == "locality"]
+            codes: list[str | None]
+            if m.distributive:
+                codes = list(dict.fromkeys(p.region_code for p in (regions or localities) if p.region_code)) or [None]
+            else:
+                distinct = list(dict.fromkeys(p.region_code for p in regions if p.region_code))
+                loc_codes = list(dict.fromkeys(p.region_code for p in localities if p.region_code))
+                if len(distinct) == 1:
+                    codes = distinct
+                elif len(distinct) > 1:
+                    codes = [None] if m.kind != "elliptic" else distinct[:1]
+                elif len(loc_codes) >= 1:
+                    codes = loc_codes[:1]
+                else:
+                    codes = [None]
+            if m.kind == "elliptic":
+                anchor_outcome = anchor_outcome or outcome
+            else:
+                anchor_outcome = outcome
+            for code in codes:
+                claims.append(Claim(
+                    sent=i, count=m.value, qualifier=m.qualifier, outcome=outcome, region=code,
+                    num_start=s + m.start, elliptic=m.kind == "elliptic",
+                    locality_places=[p for p in localities if p.region_code in (code, None)] if code or not regions else [],
+                    cumulative=bool(_CUMULATIVE.search(sent)),
+                ))
+    if not claims:
+        return [], []
+
+    # speakers, and the speaker's region for figures whose sentence names none
+    for c in claims:
+        c.speaker = speaker_for(c.sent, c.num_start)
+        if c.region is None:
+            own_places = [p for p in places_in(c.sent) if not p.kind.startswith("speaker_")]
+            if not own_places:
+                role = c.speaker.role if c.speaker else "unknown"
+                if role in ("regional_head", "city_head"):
+                    c.region = speaker_region(c.speaker)
+                elif role in ("unknown", "media", "other") and len(set(doc_regions)) == 1 and not _national(text):
+                    c.region = doc_regions[0]
+
+    # totals and their breakdowns
+    for t_idx, t in enumerate(claims):
+        if t.region is not None or t.elliptic:
+            continue
+        items = [
+            j for j, c in enumerate(claims)
+            if j != t_idx and c.region is not None and t.sent - 1 <= c.sent <= t.sent + 2
+            and c.parent is None and c.count <= t.count
+            and (c.speaker.role if c.speaker else None) == (t.speaker.role if t.speaker else None)
+        ]
+        if items and sum(claims[j].count for j in items) <= t.count * 1.05 + 0.5 or (
+            items and len(items) >= 2
+        ):
+            t.is_total = True
+            for j in items:
+                claims[j].parent = t_idx
+    for c in claims:
+        if c.region is None and not c.is_total and c.speaker and c.speaker.role in ("defence_ministry", "military"):
+            c.is_total = True
+
+    # windows: the sentence's own, else the total's, else the previous claim sentence's
+    for c in claims:
+        s, e = sentences[c.sent]
+        c.window_text = find_window(text[s:e], lang)
+    for c in claims:
+        if c.window_text is None and c.parent is not None:
+            c.window_text = claims[c.parent].window_text
+
+    # towns: in the figure's own stretch, or an enumeration in the next sentences
+    for c in claims:
+        if c.region is None or c.is_total:
+            continue
+        names: list[str] = [p.surface for p in c.locality_places]
+        for j in range(c.sent + 1, min(c.sent + 3, len(sentences))):
+            s, e = sentences[j]
+            names += _enumeration(text[s:e])
+        seen = set()
+        for name in names:
+            if name in seen:
+                continue
+            seen.add(name)
+            cands = places_api.lookup_locality(name)
+            res = places_api.resolve_locality(cands, (c.region,)) if cands else None
+            if res is not None:
+                c.towns.append((name, res[0], res[1], True))
+            else:
+                c.towns.append((name, None, None, False))
+
+    # one claim per (speaker role, region, count, outcome) in a document: headlines repeat bodies
+    keep: list[int] = []
+    seen_keys: dict[tuple, int] = {}
+    remap: dict[int, int] = {}
+    for j, c in enumerate(claims):
+        key = (c.speaker.role if c.speaker else "unknown", c.region, c.count, c.outcome)
+        if key in seen_keys:
+            remap[j] = seen_keys[key]
+            continue
+        seen_keys[key] = j
+        remap[j] = j
+        keep.append(j)
+
+    rows, place_rows = [], []
+    ids: dict[int, str] = {}
+    for j in keep:
+        c = claims[j]
+        s, e = sentences[c.sent]
+        ids[j] = claim_id(doc.id, s, e, c.region, c.outcome, c.count, c.is_total)
+    for no, j in enumerate(keep):
+        c = claims[j]
+        s, e = sentences[c.sent]
+        sp = c.speaker
+        if sp is None and doc.channel:
+            speaker, role = doc.channel, _channel_role(doc.channel)
+        elif sp is None:
+            speaker, role = None, "unknown"
+        else:
+            speaker, role = sp.speaker, sp.role
+        ws, we = resolve_window(c.window_text, doc.published_at) if c.window_text else (None, None)
+        parent = ids.get(remap.get(c.parent, -1)) if c.parent is not None else None
+        one_town = [t for t in c.towns]
+        rows.append({
+            "claim_id": ids[j], "document_id": doc.id, "claim_no": no, "speaker": speaker,
+            "speaker_role": role, "outcome": c.outcome, "count": c.count,
+            "count_qualifier": c.qualifier, "is_total": c.is_total, "is_cumulative": c.cumulative,
+            "parent_claim_id": parent, "region_code": c.region,
+            "locality": one_town[0][0] if len(one_town) == 1 else None,
+            "locality_id": one_town[0][1] if len(one_town) == 1 else None,
+            "window_start": ws, "window_end": we, "window_text": c.window_text, "weapon": "drone",
+            "quote": text[s:e], "span_start": s, "span_end": e,
+        })
+        for name, lid, code, resolved in c.towns:
+            place_rows.append({"claim_id": ids[j], "name": name, "locality_id": lid,
+                               "region_code": code if resolved else c.region, "resolved": resolved})
+    return rows, place_rows
+
+
+def _national(text: str) -> bool:
+    return bool(re.search(r"минобороны|ministry of defen|defence ministry|defense ministry|міноборони|"
+                          r"над территори\w+ (?:России|РФ)|across russia|over russia", text, re.I))
+
+
+def _channel_role(channel: str) -> str:
+    from transforms.speakers import find_speakers as _fs
+
+    found = _fs(channel)
+    return found[0].role if found else "other"
+
+
+def _enumeration(sentence: str) -> list[str]:
+    """Capitalised names listed after a word such as "cities" or "населённые пункты"."""
+    m = _ENUM_KEY.search(sentence)
+    if not m:
+        return []
+    tail = sentence[m.end():]
+    lst = re.match(
+        r"^[\s,:—–-]*(?:(?:of|such as|including|—|:|как|як)\s+)?"
+        r"((?:[A-ZА-ЯЁІЇЄ][\w'’-]+(?:\s+[A-ZА-ЯЁІЇЄ][\w'’-]+)?)(?:\s*,\s*(?:and\s+|и\s+|та\s+|і\s+)?|\s+(?:and|и|та|і)\s+)"
+        r"(?:[A-ZА-ЯЁІЇЄ][\w'’-]+(?:\s+[A-ZА-ЯЁІЇЄ][\w'’-]+)?(?:\s*,\s*(?:and\s+|и\s+|та\s+|і\s+)?|\s+(?:and|и|та|і)\s+)?)+)",
+        tail,
+    )
+    if not lst:
+        return []
+    return [w for w in re.split(r"\s*,\s*(?:and\s+|и\s+|та\s+|і\s+)?|\s+(?:and|и|та|і)\s+", lst.group(1)) if w and _CAP_WORD.match(w)]
+
+
+def claim_id(document_id: str, span_start: int, span_end: int, region: str | None, outcome: str,
+             count: int, is_total: bool) -> str:
+    """Stable id: the same claim keeps it across re-extraction."""
+    key = "|".join(map(str, (document_id, span_start, span_end, region, outcome, count, is_total)))
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
