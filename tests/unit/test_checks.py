@@ -252,3 +252,10 @@ def test_every_check_returns_the_common_columns_typed_like_findings(name):
     found = run_check(warehouse(breakdown(10, 8)), name)
     for column in COMMON_COLUMNS:
         assert found.schema[column] == DQ_FINDING_SCHEMA[column], (name, column)
+
+
+def test_breakdown_with_an_uncounted_item_is_left_to_the_count_check():
+    rows = breakdown(10, 8)
+    rows.append(claim("i9", None, parent_claim_id="t", region_code="RU-MOW"))
+    assert run_check(warehouse(rows), "breakdown_adds_up").is_empty()
+    assert run_check(warehouse(rows), "count_is_positive_integer")["claim_ids"].to_list() == [["i9"]]

@@ -1,3 +1,5 @@
+-- One row per total whose items add up to more (error) or less (warning) than it, and per region
+-- listed twice in one breakdown (warning). Totals with an uncounted item are left to count_is_positive_integer.
 with all_claims as (
     select
         claim_id,
@@ -31,6 +33,7 @@ item_sums as (
         parent_claim_id as total_claim_id,
         sum(count) as items_sum,
         count(*) as item_count,
+        count(*) filter (where count is null) as uncounted_items,
         list(claim_id) as item_claim_ids,
         list(document_id) as item_document_ids,
         string_agg('"' || short_quote || '"', '; ' order by span_start, claim_id) as item_quotes
@@ -54,7 +57,7 @@ sum_compared as (
         end as severity
     from totals
     inner join item_sums on totals.claim_id = item_sums.total_claim_id
-    where totals.count is not null and item_sums.items_sum is not null
+    where totals.count is not null and item_sums.uncounted_items = 0
 ),
 
 sum_findings as (

@@ -1,3 +1,4 @@
+-- One row per claim whose count is missing or below one (error) or above 5000 (warning).
 with claim_counts as (
     select claim_id, document_id, region_code, count, quote
     from claims

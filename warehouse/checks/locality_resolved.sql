@@ -1,3 +1,4 @@
+-- One row per town named with a claim that could not be resolved to a locality.
 with places as (
     select distinct claim_id, name, region_code, resolved, locality_id
     from claim_places

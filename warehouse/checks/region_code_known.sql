@@ -1,3 +1,4 @@
+-- One row per claim whose region_code is not in regions.
 with coded_claims as (
     select claim_id, document_id, region_code, quote
     from claims

@@ -1,3 +1,5 @@
+-- One row per pair of claims by different speakers giving different counts for the same region,
+-- outcome, weapon and place over overlapping windows (or, windows unknown, on the same UTC day).
 with statements as (
     select
         claim_id,
