@@ -314,7 +314,7 @@ def fetch_url(
         except _TooLarge:
             raise FetchError(f"response is larger than {max_bytes} bytes; download stopped") from None
         except urllib.error.HTTPError as e:
-            if e.code < 500 or "refused" in str(e.msg):
+            if e.code < 500:
                 raise FetchError(f"HTTP {e.code}: {e.msg}") from None
             last = f"HTTP {e.code}: {e.msg}"
         except (urllib.error.URLError, TimeoutError, socket.timeout, ConnectionError) as e:

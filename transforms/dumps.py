@@ -41,7 +41,8 @@ _GZ_SLICE = 1 << 20  # feed gzip in slices so the output before a corrupt block 
 EXCERPT_CHARS = 200
 ARTICLE_FIELDS = ("id", "text", "published", "url", "title", "source", "lang")
 _OPTIONAL_FIELDS = ("url", "title", "source", "lang")
-_CHUNK_LINES = 5_000  # fast-path unit: one bad line sends only its chunk to the slow path
+_SPLIT = 8  # a JSON Lines part that fails the fast path is retried in this many pieces...
+_SLOW_LINES = 1_000  # ...down to this size, which is read line by line with json.loads
 
 # The fast path (polars' NDJSON reader) turns any JSON value into a string; lines whose top-level
 # id is not a string/number or whose text is not a string are re-read with json.loads to judge them.
@@ -299,12 +300,8 @@ def parse_jsonl(data: bytes, origin: str) -> tuple[pl.DataFrame, pl.DataFrame]:
     frame = _jsonl_fast(data, None)
     if frame is None:
         numbered = [(no, line) for no, line in enumerate(data.split(b"\n"), start=1) if line.strip()]
-        frames: list[pl.DataFrame] = []
-        for start in range(0, len(numbered), _CHUNK_LINES):
-            part = numbered[start : start + _CHUNK_LINES]
-            chunk = _jsonl_fast(b"\n".join(line for _, line in part), [no for no, _ in part])
-            frames.append(chunk if chunk is not None else _jsonl_slow(part, origin, rejects))
-        frame = pl.concat(frames) if frames else _raw_frame([])
+        frames = _jsonl_split(numbered, origin, rejects)
+        frame = pl.concat(frames) if frames else _raw_frame([]).drop("_excerpt")
     frame = _recheck_suspicious(frame, data, lines, origin, rejects)
     return _finish(frame, origin, rejects, excerpt_of=lines.excerpt)
 
@@ -365,6 +362,22 @@ def _jsonl_fast(data: bytes, line_nos: list[int] | None) -> pl.DataFrame | None:
     return df.with_columns(channel=pl.lit(None, pl.String), record_no=numbers).select(
         [c for c in _RAW_ARTICLE_SCHEMA if c != "_excerpt"]
     )
+
+
+def _jsonl_split(part: list[tuple[int, bytes]], origin: str, rejects: Rejects) -> list[pl.DataFrame]:
+    """Split a part that failed the fast path in _SPLIT pieces and retry each; small ones slowly.
+
+    A few bad lines in a big file cost a few small slow pieces, not a slow file.
+    """
+    if len(part) <= _SLOW_LINES:
+        return [_jsonl_slow(part, origin, rejects)]
+    size = -(-len(part) // _SPLIT)
+    frames: list[pl.DataFrame] = []
+    for start in range(0, len(part), size):
+        piece = part[start : start + size]
+        fast = _jsonl_fast(b"\n".join(line for _, line in piece), [no for no, _ in piece])
+        frames.extend([fast] if fast is not None else _jsonl_split(piece, origin, rejects))
+    return frames
 
 
 def _jsonl_slow(part: list[tuple[int, bytes]], origin: str, rejects: Rejects) -> pl.DataFrame:
@@ -783,29 +796,41 @@ def _parse_as(fmt: str, data: bytes, name: str, origin: str) -> tuple[pl.DataFra
 
 
 def _sniff_json(data: bytes) -> tuple[str, bytes]:
-    """Tell a Telegram export and a JSON array of articles from JSON Lines in a .json file."""
-    text, _ = decode_text(data)
+    """Tell a Telegram export and a JSON array of articles from JSON Lines in a .json file.
+
+    Only the first megabyte is looked at, so a large JSON Lines file is not decoded twice.
+    """
+    head = data[: 1 << 20]
+    text, _ = decode_text(head if len(data) <= len(head) else head + b"\n")
     if text is None:
+        # a multi-byte character cut at the boundary, or bad bytes: the line reader judges them
         return "jsonl", data
     stripped = text.lstrip()
+    if stripped.startswith("["):
+        return "json_array", data
     try:
         value = json.loads(stripped)
     except json.JSONDecodeError as e:
-        # "Extra data" after the first line: JSON Lines (cheap, json stops at line 2). An error
-        # past line 1 inside one value: a broken multi-line JSON document, reported as a whole.
+        # "Extra data" after the first line: JSON Lines (json stops at line 2). An error past
+        # line 1 inside one value: a multi-line JSON document (a Telegram export), judged whole.
         if e.msg == "Extra data" or e.lineno == 1:
             return "jsonl", data
         return "telegram", data
     if isinstance(value, dict) and isinstance(value.get("messages"), list):
         return "telegram", data
-    if isinstance(value, list):
-        return "json_array", data
     return "jsonl", data
 
 
 def _parse_json_array(data: bytes, origin: str) -> tuple[pl.DataFrame, pl.DataFrame]:
-    text, _ = decode_text(data)
-    items = json.loads(text or "[]")
+    text, problem = decode_text(data)
+    if text is None:
+        return _file_reject(origin, problem or "cannot decode")
+    try:
+        items = json.loads(text)
+    except json.JSONDecodeError as e:
+        return _file_reject(origin, f"line {e.lineno}: {_json_error(e)}", _excerpt(text))
+    if not isinstance(items, list):
+        return _file_reject(origin, f"expected a JSON array of articles, got {_json_type(items)}", _excerpt(text))
     rejects: Rejects = []
     rows: list[dict[str, Any]] = []
     for no, item in enumerate(items, start=1):

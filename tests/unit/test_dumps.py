@@ -293,6 +293,11 @@ def test_parse_dump_json_sniffing() -> None:
     array = b'[{"id": 1, "text": "a"}, {"id": 2}]'
     docs, rejects = parse_dump(array, "array.json", "array.json")
     assert docs["id"].to_list() == ["1"] and reasons(rejects) == [(2, "missing text")]
+    pretty = b'[\n  {"id": 1, "text": "a"},\n  {"id": 2, "text": "b"}\n]\n'
+    assert parse_dump(pretty, "pretty.json", "pretty.json")[0]["id"].to_list() == ["1", "2"]
+    docs, rejects = parse_dump(b'[\n {"id": 1,\n', "cut.json", "cut.json")
+    assert docs.height == 0 and rejects["record_no"].to_list() == [None]
+    assert rejects["reason"][0].startswith("line 3: invalid JSON")
     docs, rejects = parse_dump(b"%PDF-1.4", "scan.pdf", "scan.pdf")
     assert rejects["reason"][0].startswith("unsupported file type")
 
@@ -308,3 +313,15 @@ def test_truncated_gzip_keeps_complete_lines() -> None:
     assert rejects.height == 1
     assert rejects["record_no"][0] == complete + 1
     assert "incomplete" in rejects["reason"][0]
+
+
+def test_jsonl_bad_lines_in_a_large_file_keep_numbering() -> None:
+    lines = [f'{{"id": {i}, "text": "report {i}"}}' for i in range(1, 3001)]
+    lines[1499] = '{"id": 1500, "text": "cut'
+    lines[2998] = "\x00garbage"
+    lines.insert(10, "")  # a blank line shifts every later line number by one
+    docs, rejects = parse_jsonl("\n".join(lines).encode(), "big.jsonl")
+    assert docs.height == 2998
+    assert rejects["record_no"].to_list() == [1501, 3000]
+    by_id = dict(zip(docs["id"].to_list(), docs["record_no"].to_list()))
+    assert by_id["10"] == 10 and by_id["11"] == 12 and by_id["3000"] == 3001
