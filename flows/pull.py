@@ -117,6 +117,9 @@ def iter_dump_files(
 ) -> Iterator[DumpFile]:
     """Every dump file of a source, archives expanded (their members become DumpFiles).
 
+    ``max_bytes`` bounds what a remote or packed source can make us hold in memory: an HTTP body
+    or one archive member. Local files are read whatever their size.
+
     A file that cannot be read (failed download, unsafe archive member, too large) comes out as a
     DumpFile with ``problem`` set and no data, so one bad file never stops the others.
     """
@@ -131,10 +134,7 @@ def iter_dump_files(
         else:
             name = os.path.basename(item)
             try:
-                if os.path.getsize(item) > max_bytes:
-                    yield _failed(item, name, f"file is larger than {max_bytes} bytes; not read")
-                    continue
-                data = Path(item).read_bytes()
+                data = Path(item).read_bytes()  # local files are the operator's: no size limit
             except OSError as e:
                 yield _failed(item, name, f"cannot read file: {e.strerror or e}")
                 continue

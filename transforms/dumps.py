@@ -515,6 +515,10 @@ def parse_telegram_export(data: bytes, origin: str) -> tuple[pl.DataFrame, pl.Da
     if not isinstance(export, dict) or not isinstance(export.get("messages"), list):
         return _file_reject(origin, "not a Telegram channel export (no \"messages\" list)", _excerpt(text))
     channel = export.get("name") or (str(export["id"]) if export.get("id") is not None else None)
+    if not channel:
+        # a nameless export: its folder ("archive.zip!Channel/result.json") names the channel
+        parts = re.split(r"[/\\!]", origin)
+        channel = parts[-2] if len(parts) > 1 and parts[-2] else "unknown"
     rejects: Rejects = []
     rows: list[dict[str, Any]] = []
     for no, msg in enumerate(export["messages"], start=1):

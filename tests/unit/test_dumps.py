@@ -325,3 +325,15 @@ def test_jsonl_bad_lines_in_a_large_file_keep_numbering() -> None:
     assert rejects["record_no"].to_list() == [1501, 3000]
     by_id = dict(zip(docs["id"].to_list(), docs["record_no"].to_list()))
     assert by_id["10"] == 10 and by_id["11"] == 12 and by_id["3000"] == 3001
+
+
+def test_html_declared_legacy_charset() -> None:
+    page = '<html><head><meta charset="windows-1251"><title>Сводка</title></head><p>Сбиты 2 дрона</p></html>'
+    docs, rejects = parse_html_document(page.encode("cp1251"), "svodka.htm", "svodka.htm")
+    assert docs["title"].to_list() == ["Сводка"] and docs["text"].to_list() == ["Сбиты 2 дрона"]
+
+
+def test_telegram_nameless_export_uses_folder_name() -> None:
+    export = {"messages": [{"id": 9, "type": "message", "date": "2024-05-01T00:00:00", "text": "hi"}]}
+    docs, _ = parse_telegram_export(json.dumps(export).encode(), "x.zip!SomeChannel/result.json")
+    assert docs["id"].to_list() == ["SomeChannel/9"] and docs["channel"].to_list() == ["SomeChannel"]
