@@ -189,7 +189,10 @@ def _finish(
     rows = rows.with_columns(
         pl.col("id").str.strip_chars(),
         pl.col("text").str.replace_all("\x00", "", literal=True),
-        *[pl.col(c).str.replace_all("\x00", "", literal=True) for c in ("title", "source", "url")],
+        *[
+            pl.col(c).str.replace_all("\x00", "", literal=True).str.strip_chars().replace("", None)
+            for c in ("title", "source", "url", "lang")
+        ],
     )
     reason = (
         pl.when(pl.col("id").is_null())
@@ -389,7 +392,7 @@ def _jsonl_slow(part: list[tuple[int, bytes]], origin: str, rejects: Rejects) ->
             rejects.append((origin, no, f"not valid UTF-8 (byte offset {e.start})", _excerpt(raw.decode("utf-8", "replace"))))
             continue
         try:
-            obj = json.loads(line)
+            obj = json.loads(line, strict=False)  # raw control characters (NUL, tabs) in strings are kept
         except json.JSONDecodeError as e:
             rejects.append((origin, no, f"line {no}: {_json_error(e)}", _excerpt(line)))
             continue

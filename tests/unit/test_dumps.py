@@ -337,3 +337,10 @@ def test_telegram_nameless_export_uses_folder_name() -> None:
     export = {"messages": [{"id": 9, "type": "message", "date": "2024-05-01T00:00:00", "text": "hi"}]}
     docs, _ = parse_telegram_export(json.dumps(export).encode(), "x.zip!SomeChannel/result.json")
     assert docs["id"].to_list() == ["SomeChannel/9"] and docs["channel"].to_list() == ["SomeChannel"]
+
+
+def test_jsonl_raw_control_characters_kept_and_blank_optionals_null() -> None:
+    data = b'{"id": 1, "text": "raw\x00nul\tand tab", "url": "", "lang": " "}\n'
+    docs, rejects = parse_jsonl(data, "c.jsonl")
+    assert rejects.height == 0
+    assert docs.select("text", "url", "lang").rows() == [("rawnul\tand tab", None, None)]
