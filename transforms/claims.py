@@ -47,6 +47,7 @@ class Claim:
     locality_places: list = field(default_factory=list)
     window_text: str | None = None
     cumulative: bool = False
+    multi: list[str] = field(default_factory=list)   # regions named together, none chosen
 
 
 # ---------------------------------------------------------------------------------- vocabulary
@@ -98,12 +99,12 @@ OUTCOME_WORDS: tuple[tuple[str, str], ...] = (
                     r"shot down|shoot down|shooting down|downed|intercept|neutrali|збит|збил|"
                     r"знищ|перехопл|перехоп|уражен|brought down|taken down|eliminat|repel|"
                     r"відбит|відбил|приземл|сбива|збива|knocked out|"
-                    r"\bзбито|ліквідов|нейтраліз|downing"),
+                    r"\bзбито|ліквідов|нейтраліз|downing|(?:were|was|been) hit\b"),
     ("launched", r"запуст|launch|выпусти|випусти|направил|направлен|атаковал|атакував|атакувал|"
                  r"attacked|атакован|пытал\w* атак|намагал\w* атак|fired\b|\bsent\b|випущен|"
                  r"запущен|attempted to attack|tried to attack|атакуюч|випустив|застосував|"
                  r"атакува|attack(?:ing)? with|used\b"),
-    ("hit", r"влучан|влучил|попадани|\bhit\b|struck\b"),
+    ("hit", r"влучан|влучил|попадани"),
 )
 _OUTCOME_RE = [(o, re.compile(p, re.I)) for o, p in OUTCOME_WORDS]
 _OUTCOME_PRIORITY = {o: i for i, (o, _) in enumerate(OUTCOME_WORDS)}
@@ -211,17 +212,25 @@ def classify_numbers(sentence: str, lang: str) -> list[_Mention]:
         after = sentence[n.end:n.end + 12]
         if re.match(r"^\s*(?::\d|\.\d|/|%|-?\s*(?:х|x|ти|и|ї|й|th|st|nd|rd|го|м|ом|ому)\b)", after):
             continue
-        if re.search(r"(?:№|#|\d[.:]|:\s?)$", before.rstrip()) or re.search(r"[:.]\s?$", before) and re.match(r"^\d", sentence[n.start:]) and re.search(r"\d[:.]\s?$", before):
+        if re.search(r"(?:№|#|\d[.:])$", before):
             continue
         if re.search(r"(?:" + _MONTHS + r")\w*\.?\s*$", before, re.I) and n.value <= 31:
             continue
         if 1900 <= n.value <= 2100:
             continue
-        if re.match(r"^\s*-\s*[a-zа-яіїє]", after, re.I) and not re.match(r"^\s*-\s*(?:" + DRONE_WORD.pattern[3:], after, re.I):
+        if re.search(r"\w[-/]$", before):
+            # model numbers: "Shahed-136/131", "Су-34"
+            continue
+        if re.match(r"^-[a-zа-яіїє]", after, re.I) and not re.match(r"^-(?:" + DRONE_WORD.pattern[4:], after, re.I):
             # "four-hour window", "10-летний"
             continue
         toks = _tokens_after(sentence, n.end)
         kind = None
+        forced = None
+        tail = sentence[n.end:n.end + 40]
+        if re.match(r"^\s*(?:out\s+)?(?:of|из|з|із)\s+(?:them|those|these|which|the drones|них|яких|которых|\d+)", tail, re.I) or re.match(r"^\s*out\s+\d+", tail):
+            kind = "drone"
+            toks = []
         for word, s, e, gap in toks:
             lw = word.lower()
             if DRONE_WORD.match(lw):
@@ -234,7 +243,10 @@ def classify_numbers(sentence: str, lang: str) -> list[_Mention]:
                 kind = "reject"
                 break
             if word in ("%", "№", ":", "."):
-                kind = "reject" if word != ":" else None
+                kind = {"%": "reject", "№": "reject", ":": None, ".": "elliptic"}[word]
+                break
+            if any(rx.match(lw) for _, rx in _OUTCOME_RE):
+                kind = "elliptic"  # "ещё один уничтожен над ..."
                 break
             if word in (",", ";", "(", ")", "—", "–", "«", "»", '"'):
                 if word in ("—", "–", ","):
@@ -253,7 +265,7 @@ def classify_numbers(sentence: str, lang: str) -> list[_Mention]:
             kind = "reject"
             break
         else:
-            if not toks:
+            if not toks and kind is None:
                 kind = "elliptic"
         if kind in (None, "reject"):
             continue
@@ -380,6 +392,14 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
 
     def speaker_for(i: int, pos: int) -> SpeakerMention | None:
         same = [sp for k, sp in sp_sent if k == i]
+        reporting = [sp for sp in same if _REPORT_VERB.search(text[max(sentences[i][0], sp.start - 45):sp.end + 45])]
+        if reporting:
+            same = reporting
+        elif same and all(sp.role in ("military", "defence_ministry") for sp in same) and any(
+            sp.role not in ("military", "defence_ministry") for k, sp in sp_sent if k in (i - 1, i + 1)
+        ):
+            # "наші захисники з Повітряного командування" acts; the speaker is named next door
+            same = []
         if same:
             # prefer a named official with a region over a bare title
             same.sort(key=lambda sp: (abs(sp.start - pos) + (0 if sp.region_code or sp.role == "defence_ministry" else 30)))
@@ -433,22 +453,31 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
                 ns, ne = sentences[i + 1]
                 if not classify_numbers(text[ns:ne], lang):
                     outcome = _outcome_at(text[ns:ne], 0, 0)
-            if outcome is None and m.kind == "elliptic" and claims and claims[-1].sent == i - 1:
+            if outcome is None and claims and claims[-1].sent in (i - 1, i):
                 outcome = claims[-1].outcome
+            if k and re.match(r"^\s*(?:out\s+)?(?:of|из|з|із)\s*$", sent[mentions[k - 1].end:m.start], re.I):
+                outcome = "launched"
             if outcome is None:
                 continue
+            also_launched = outcome == "intercepted" and re.search(r"(?:\ball|\bвсе|\bвсі|\bусі|\bвсех|\bвсіх|\bусіх)\s+$", sent[:m.start], re.I)
             if m.kind == "single" and outcome == "launched" and not re.search(r"launch|запущ|выпущ|випущ", sent, re.I):
                 continue
-            # places of this figure: after it up to the next figure, else before it (first figure)
-            after = [p for p in sent_places if s + seg_lo <= p.start < s + seg_hi]
-            before_lo = mentions[k - 1].end if k else 0
-            before = [p for p in sent_places if s + before_lo <= p.end <= s + m.start]
-            own = after or (before if (k == 0 or not after) else [])
-            if m.kind == "elliptic" and not after:
+            own = _own_places(sent, s, mentions, k, sent_places)
+            if m.kind == "elliptic" and not own:
                 continue
             regions = [p for p in own if p.kind in ("region", "water")]
             localities = [p for p in own if p.kind == "locality"]
             codes: list[str | None]
+            multi: list[str] = []
+            if not m.distributive and len(regions) > 1:
+                # keep the regions listed together with the first ("over X and Y"), not later ones
+                keep = [regions[0]]
+                for a, b in zip(regions, regions[1:]):
+                    if re.fullmatch(r"[\s,]*(?:and|и|та|і|,)?[\s]*(?:the\s+)?", text[a.end:b.start], re.I):
+                        keep.append(b)
+                    else:
+                        break
+                regions = keep
             if m.distributive:
                 codes = list(dict.fromkeys(p.region_code for p in (regions or localities) if p.region_code)) or [None]
             else:
@@ -458,6 +487,7 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
                     codes = distinct
                 elif len(distinct) > 1:
                     codes = [None] if m.kind != "elliptic" else distinct[:1]
+                    multi = distinct
                 elif len(loc_codes) >= 1:
                     codes = loc_codes[:1]
                 else:
@@ -467,11 +497,14 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
             else:
                 anchor_outcome = outcome
             for code in codes:
+                if also_launched:
+                    claims.append(Claim(sent=i, count=m.value, qualifier=m.qualifier, outcome="launched",
+                                        region=code, num_start=s + m.start))
                 claims.append(Claim(
                     sent=i, count=m.value, qualifier=m.qualifier, outcome=outcome, region=code,
                     num_start=s + m.start, elliptic=m.kind == "elliptic",
                     locality_places=[p for p in localities if p.region_code in (code, None)] if code or not regions else [],
-                    cumulative=bool(_CUMULATIVE.search(sent)),
+                    cumulative=bool(_CUMULATIVE.search(sent)), multi=multi,
                 ))
     if not claims:
         return [], []
@@ -479,6 +512,8 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
     # speakers, and the speaker's region for figures whose sentence names none
     for c in claims:
         c.speaker = speaker_for(c.sent, c.num_start)
+        if c.region is None and c.multi and speaker_region(c.speaker) in c.multi:
+            c.region = speaker_region(c.speaker)
         if c.region is None:
             own_places = [p for p in places_in(c.sent) if not p.kind.startswith("speaker_")]
             if not own_places:
@@ -582,6 +617,61 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
             place_rows.append({"claim_id": ids[j], "name": name, "locality_id": lid,
                                "region_code": code if resolved else c.region, "resolved": resolved})
     return rows, place_rows
+
+
+_CLAUSE_BREAK = re.compile(r"[,;:()«»]|\s(?:а также|and also|as well as|а ещё|а еще|ще|ещё|еще)\s")
+_LIST_START = re.compile(
+    r"^[\s,;:]*(?:(?:а также|and also|also|and|и|та|і|й|а|over|above|in|над|в|у|на|as well as|"
+    r"the territor\w+ of|территори\w+|територі\w+)\s+)*(?:the\s+)?$",
+    re.I,
+)
+
+
+def _own_places(sent: str, s: int, mentions: list[_Mention], k: int, sent_places: list) -> list:
+    """Places of the k-th figure of a sentence: its clause, then the place lists that continue it.
+
+    A clause is cut at commas, colons and the like; within a clause a figure owns the places
+    after it (up to the next figure), else the ones before it ("над Брянской областью — 24").
+    """
+    m = mentions[k]
+    cuts = [0] + [x.end() for x in _CLAUSE_BREAK.finditer(sent)] + [len(sent) + 1]
+    bounds = list(zip(cuts, cuts[1:]))
+    ci = next(j for j, (a, b) in enumerate(bounds) if a <= m.start < b)
+    c_lo, c_hi = bounds[ci]
+    in_clause = [x for x in mentions if c_lo <= x.start < c_hi]
+    pos = in_clause.index(m)
+    nxt = in_clause[pos + 1].start if pos + 1 < len(in_clause) else c_hi
+    prv = in_clause[pos - 1].end if pos else c_lo
+    after = [p for p in sent_places if s + m.end <= p.start < s + nxt]
+    before = [p for p in sent_places if s + prv <= p.start and p.end <= s + m.start]
+    own = after or before
+    if pos + 1 < len(in_clause):
+        return own
+    if not own:
+        # "уничтожили беспилотник (БПЛА), который летел на Москву": a relative clause names it
+        for a, b in bounds[ci + 1:]:
+            if any(a <= x.start < b for x in mentions):
+                break
+            here = [p for p in sent_places if s + a <= p.start < s + b]
+            if here:
+                return here
+        if pos == 0 and not any(x.start < c_lo for x in mentions):
+            here = [p for p in sent_places if p.end <= s + c_lo]
+            if here:
+                return here
+    # clauses that only go on listing places ("над Крымом, Калужской и Брянской областями")
+    for a, b in bounds[ci + 1:]:
+        if any(a <= x.start < b for x in mentions):
+            break
+        if not sent[a:b].strip(" ,;:"):
+            continue
+        here = [p for p in sent_places if s + a <= p.start < s + b]
+        if not here or not _LIST_START.match(sent[a:here[0].start - s]):
+            break
+        if not (m.distributive or not own or m.kind != "elliptic"):
+            break
+        own = own + here
+    return own
 
 
 def _national(text: str) -> bool:

@@ -69,7 +69,7 @@ _TITLES: tuple[tuple[str, str], ...] = (
      r"голов\w+ (?:\w+ )?(?:ОВА|ОДА|обласн\w+ (?:військов\w+|державн\w+) адміністрац\w+)|"
      r"начальник\w* (?:\w+ )?ОВА|\bОВА\b|oblast administration|regional administration|"
      r"оперштаб\w*|operational headquarters", "regional_head"),
-    (r"air force|air command|defen[cs]e forces|general staff|armed forces of ukraine|"
+    (r"air force|air command|(?<![Aa]ir )defen[cs]e forces|general staff|armed forces of ukraine|"
      r"повітрян\w+ сил\w*|повітрян\w+ командуван\w+|сил\w* оборони|воздушн\w+ сил\w*|генштаб\w*|"
      r"генеральн\w+ штаб\w*|\bЗСУ\b|\bВСУ\b|Збройн\w+ Сил\w*", "military"),
     (r"telegram[- ]?(?:channel|канал\w*)s? (?:Mash|Shot|Baza|SHOT|ASTRA|Readovka)|\bSHOT\b|\bMash\b|"
