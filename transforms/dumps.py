@@ -291,7 +291,8 @@ def parse_jsonl(data: bytes, origin: str) -> tuple[pl.DataFrame, pl.DataFrame]:
     """One document per JSON Lines object with ``id`` and ``text``.
 
     The whole file goes through polars' NDJSON reader first; only when that fails (a bad line,
-    bad bytes) is it read again in chunks, and only a failing chunk line by line with json.loads.
+    bad bytes) is it read again in pieces, and only small failing pieces line by line with
+    json.loads, so a few bad lines do not make a large file slow.
 
     >>> docs, rejects = parse_jsonl(b'{"id": 7, "text": "Two drones downed"}\\nnot json\\n', "a.jsonl")
     >>> docs["id"].to_list(), rejects["reason"].to_list()
