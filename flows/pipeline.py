@@ -18,6 +18,7 @@ from flows.settings import Settings
 from transforms.places import localities_frame, regions_frame
 from transforms.schema import REJECT_SCHEMA
 from warehouse import db
+from warehouse.marts import build_marts
 
 
 @dataclass
@@ -103,6 +104,7 @@ def finish(warehouse: Path, run_id: str, stats: IngestStats, findings: dict[str,
              findings.get("error", 0), findings.get("warning", 0), findings.get("info", 0),
              new_findings.get("error", 0), run_id],
         )
+        build_marts(con)
         db.run(con, "checkpoint")
     finally:
         con.close()
