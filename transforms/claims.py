@@ -600,7 +600,7 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
             speaker, role = None, "unknown"
         else:
             speaker, role = sp.speaker, sp.role
-        ws, we = resolve_window(c.window_text, doc.published_at) if c.window_text else (None, None)
+        ws, we = resolve_window(c.window_text, doc.published_at, lang) if c.window_text else (None, None)
         parent = ids.get(remap.get(c.parent, -1)) if c.parent is not None else None
         one_town = [t for t in c.towns]
         rows.append({
@@ -615,7 +615,7 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
         })
         for name, lid, code, resolved in c.towns:
             place_rows.append({"claim_id": ids[j], "name": name, "locality_id": lid,
-                               "region_code": code if resolved else c.region, "resolved": resolved})
+                               "region_code": code if resolved else None, "resolved": resolved})
     return rows, place_rows
 
 
@@ -693,7 +693,7 @@ def _enumeration(sentence: str) -> list[str]:
         return []
     tail = sentence[m.end():]
     lst = re.match(
-        r"^[\s,:—–-]*(?:(?:of|such as|including|—|:|как|як)\s+)?"
+        r"^[\s,:—–-]*(?:(?:of|such as|including|—|:|как|як)\s+)?(?:[a-zа-яёіїє]+\s+){0,3}?"
         r"((?:[A-ZА-ЯЁІЇЄ][\w'’-]+(?:\s+[A-ZА-ЯЁІЇЄ][\w'’-]+)?)(?:\s*,\s*(?:and\s+|и\s+|та\s+|і\s+)?|\s+(?:and|и|та|і)\s+)"
         r"(?:[A-ZА-ЯЁІЇЄ][\w'’-]+(?:\s+[A-ZА-ЯЁІЇЄ][\w'’-]+)?(?:\s*,\s*(?:and\s+|и\s+|та\s+|і\s+)?|\s+(?:and|и|та|і)\s+)?)+)",
         tail,

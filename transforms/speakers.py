@@ -45,7 +45,7 @@ OFFICIALS: tuple[tuple[str, str, str | None], ...] = (
     (r"Taburets|Табурец|Табурець", "regional_head", "UA-71"),
     (r"Prokudin|Прокудин|Прокудін", "regional_head", "UA-65"),
     (r"Vitalii Kim|Vitaliy Kim|Виталий Ким|Віталій Кім", "regional_head", "UA-48"),
-    (r"Popko|Попко", "city_head", "UA-30"),
+    (r"Popko|Попк", "city_head", "UA-30"),
     (r"Klitschko|Kličko|Кличко", "city_head", "UA-30"),
     (r"Tkachenko|Ткаченко", "city_head", "UA-30"),
     (r"Senkevych|Сенкевич", "city_head", "UA-48"),

@@ -22,7 +22,7 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     ("range", r"(?:в период |в промежутке |у період |за період )?(?:с|з|from|between)\s+(\d{1,2})[:.](\d{2})\s+(?:до|по|to|and|till|until)\s+(\d{1,2})[:.](\d{2})(?:\s+(?:мск|по московскому времени|по киевскому времени|Moscow time|MSK|за київським часом))?"),
     ("night_to", r"(?:в|у) ніч (?:на|проти) (?:\w+,\s+)?(\d{1,2})\s+(" + _MONTH + r")|в ночь (?:на|с \w+ на) (?:\w+,\s+)?(\d{1,2})\s+(" + _MONTH + r")"),
     ("night", r"(?:в|у) ніч (?:на|проти) \w+|в ночь на \w+|(?:этой|минувшей|прошедшей|прошлой) ночью|в течение (?:прошедшей|минувшей) ночи|(?:минулої|цієї) ночі|вночі|ночью|за ніч|за ночь|overnight|(?:last|this past|past|the) night|during the night"),
-    ("day", r"за (?:минувшие|прошедшие|последние) сутки|за сутки|за добу|за минулу добу|over the past (?:24 hours|day)|in the past (?:24 hours|day)|in (?:the last|the past) 24 hours|over the last 24 hours"),
+    ("day", r"over the course of a (?:single )?day|in a single day|за (?:минувшие|прошедшие|последние) сутки|за сутки|за добу|за минулу добу|over the past (?:24 hours|day)|in the past (?:24 hours|day)|in (?:the last|the past) 24 hours|over the last 24 hours"),
     ("hours", r"(?:in|over|during) (?:a|the past|the last) (?:\w+[- ])?hour(?:s)?(?:[- ]window| period)?|за (?:последние |минувшие )?\w+ час\w*|за \w+ годин\w*"),
     ("as_of", r"станом на (\d{1,2})[:.](\d{2})|по состоянию на (\d{1,2})[:.](\d{2})|as of (\d{1,2})[:.](\d{2})"),
     ("today", r"\btoday\b|\bсегодня\b|\bсьогодні\b|this morning|this evening|утром|вечером|днем|днём|вранці|ввечері"),
@@ -39,21 +39,25 @@ def find_window(sentence: str, lang: str) -> str | None:
     return None
 
 
-def _zone(text: str) -> ZoneInfo:
-    return KYIV if re.search(r"київ|киев|kyiv|kiev|[іїєґ]", text, re.I) else MOSCOW
+def _zone(text: str, lang: str | None) -> ZoneInfo:
+    if re.search(r"мск|московск|moscow", text, re.I):
+        return MOSCOW
+    return KYIV if lang == "uk" or re.search(r"київ|киев|kyiv|kiev|[іїєґ]", text, re.I) else MOSCOW
 
 
-def resolve_window(window_text: str | None, published_at: datetime | None) -> tuple[datetime | None, datetime | None]:
+def resolve_window(
+    window_text: str | None, published_at: datetime | None, lang: str | None = None
+) -> tuple[datetime | None, datetime | None]:
     """UTC bounds of a window phrase, read against the publication time; (None, None) if unknown.
 
-    Moscow time unless the phrase is Ukrainian or names Kyiv time (Europe/Kyiv, with DST).
+    Moscow time unless the text is Ukrainian or names Kyiv time (Europe/Kyiv, with DST).
     A night is 21:00-07:00 local; "the past 24 hours" ends at publication.
     """
     if not window_text or published_at is None:
         return None, None
     if published_at.tzinfo is None:
         published_at = published_at.replace(tzinfo=timezone.utc)
-    tz = _zone(window_text)
+    tz = _zone(window_text, lang)
     local = published_at.astimezone(tz)
     day = local.date()
     for kind, rx in _COMPILED:

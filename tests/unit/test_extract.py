@@ -1,0 +1,200 @@
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from transforms.extract import extract_claims
+from transforms.schema import CLAIM_PLACE_SCHEMA, CLAIM_SCHEMA
+
+SEED = Path("/work/shared/seeds/kaluga-drones-article.txt")
+
+
+def _docs(*texts: str, published: datetime | None = None, channel: str | None = None) -> pl.DataFrame:
+    return pl.DataFrame({
+        "id": [f"d{i}" for i in range(len(texts))],
+        "text": list(texts),
+        "published_at": [published] * len(texts),
+        "channel": [channel] * len(texts),
+    }, schema={"id": pl.String, "text": pl.String, "published_at": pl.Datetime("us", "UTC"), "channel": pl.String})
+
+
+def _facts(claims: pl.DataFrame) -> list[tuple]:
+    return [(r["region_code"], r["count"], r["outcome"]) for r in claims.iter_rows(named=True)]
+
+
+def test_schemas_and_spans() -> None:
+    docs = _docs("Над Курской областью сбиты три беспилотника, сообщил губернатор. Пострадавших нет.")
+    claims, places = extract_claims(docs)
+    assert claims.schema == pl.Schema(CLAIM_SCHEMA)
+    assert places.schema == pl.Schema(CLAIM_PLACE_SCHEMA)
+    text = docs["text"][0]
+    for r in claims.iter_rows(named=True):
+        assert text[r["span_start"]:r["span_end"]] == r["quote"]
+
+
+def test_ministry_breakdown_in_russian() -> None:
+    claims, _ = extract_claims(_docs(
+        "Минобороны России сообщило, что дежурными средствами ПВО уничтожены 20 украинских БПЛА: "
+        "10 — над территорией Калужской области, 8 — над Брянской, 2 — над Московским регионом."
+    ))
+    total = claims.filter(pl.col("is_total"))
+    assert _facts(total) == [(None, 20, "intercepted")]
+    items = claims.filter(~pl.col("is_total"))
+    assert _facts(items) == [("RU-KLU", 10, "intercepted"), ("RU-BRY", 8, "intercepted"), ("RU-MOS", 2, "intercepted")]
+    assert items["parent_claim_id"].to_list() == [total["claim_id"][0]] * 3
+    assert set(claims["speaker_role"]) == {"defence_ministry"}
+
+
+def test_ministry_breakdown_in_english_with_words() -> None:
+    claims, _ = extract_claims(_docs(
+        "Air defence systems destroyed 9 Ukrainian drones overnight, the Russian Defence Ministry said. "
+        "Five were shot down over the Kursk region, three over the Oryol region and one over the Black Sea."
+    ))
+    assert sorted(_facts(claims), key=str) == sorted([
+        (None, 9, "intercepted"), ("RU-KRS", 5, "intercepted"), ("RU-ORL", 3, "intercepted"),
+        ("SEA-BLACK", 1, "intercepted")], key=str)
+
+
+def test_distributive_po() -> None:
+    claims, _ = extract_claims(_docs("Минобороны: по два беспилотника сбиты над Тульской и Орловской областями."))
+    assert sorted(_facts(claims), key=str) == [("RU-ORL", 2, "intercepted"), ("RU-TUL", 2, "intercepted")]
+
+
+def test_governor_post_in_english() -> None:
+    claims, _ = extract_claims(_docs("Air defence destroyed 12 UAVs over the Bryansk region, governor Alexander Bogomaz said."))
+    assert _facts(claims) == [("RU-BRY", 12, "intercepted")]
+    assert claims["speaker_role"][0] == "regional_head"
+    assert "Bogomaz" in claims["speaker"][0]
+
+
+def test_town_names_the_region_and_the_locality() -> None:
+    claims, places = extract_claims(_docs("ПВО сбили два беспилотника над Белгородом."))
+    assert _facts(claims) == [("RU-BEL", 2, "intercepted")]
+    assert claims["locality"][0] == "Белгородом"
+    assert places["resolved"].to_list() == [True]
+
+
+def test_speaker_region_when_the_sentence_names_none() -> None:
+    claims, _ = extract_claims(_docs(
+        "Губернатор Калужской области Владислав Шапша сообщил об атаке. Над районом уничтожены два дрона."
+    ))
+    assert _facts(claims) == [("RU-KLU", 2, "intercepted")]
+
+
+@pytest.mark.parametrize(
+    ("text", "outcome"),
+    [
+        ("Вночі збито 30 ударних БпЛА.", "intercepted"),
+        ("Вночі 12 ворожих БпЛА локаційно втрачено.", "suppressed"),
+        ("Overnight 7 drones were suppressed by electronic warfare.", "suppressed"),
+        ("Russia launched 40 drones at Ukraine overnight.", "launched"),
+        ("Two drones crashed in a field near the village.", "crashed"),
+        ("Обломки двух беспилотников нашли в поле.", "debris_found"),
+    ],
+)
+def test_outcomes(text: str, outcome: str) -> None:
+    claims, _ = extract_claims(_docs(text))
+    assert claims["outcome"].to_list() == [outcome]
+
+
+@pytest.mark.parametrize(
+    ("text", "count", "qualifier"),
+    [
+        ("More than 60 drones were shot down overnight.", 60, "at_least"),
+        ("Более 60 беспилотников сбиты ночью.", 60, "at_least"),
+        ("Понад 60 дронів збито вночі.", 60, "at_least"),
+        ("About 15 drones were destroyed.", 15, "approx"),
+        ("Около пятнадцати дронов уничтожено.", 15, "approx"),
+        ("A drone was shot down overnight.", 1, "exact"),
+        ("Ночью сбит беспилотник.", 1, "exact"),
+        ("Сбиты одиннадцать беспилотников.", 11, "exact"),
+    ],
+)
+def test_counts_and_qualifiers(text: str, count: int, qualifier: str) -> None:
+    claims, _ = extract_claims(_docs(text))
+    assert claims.select("count", "count_qualifier").rows() == [(count, qualifier)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Several drones were shot down overnight.",
+        "Ночью сбиты несколько беспилотников.",
+        "Десятки дронов атаковали город.",
+        "After the drone attack 3 people were injured and 5 houses damaged.",
+        "The drone attack lasted 4 hours and closed 2 airports in 2024.",
+        "Air defence shot down 2 missiles; drone threat remains.",
+        "Russia is producing drones. The factory opened 10 years ago.",
+        "Weather is fine today, 25 degrees.",
+    ],
+)
+def test_not_claims(text: str) -> None:
+    claims, _ = extract_claims(_docs(text))
+    assert claims.height == 0, claims["quote"].to_list()
+
+
+def test_headline_repeated_in_body_is_one_claim() -> None:
+    claims, _ = extract_claims(_docs(
+        "Над Брянской областью сбиты 6 беспилотников\n"
+        "Силы ПВО сбили 6 беспилотников над Брянской областью, сообщил губернатор."
+    ))
+    assert _facts(claims) == [("RU-BRY", 6, "intercepted")]
+
+
+def test_town_enumeration_keeps_unknown_names() -> None:
+    claims, places = extract_claims(_docs(
+        "Governor Vladislav Shapsha said 5 drones were destroyed over the Kaluga region. "
+        "The towns affected were Borovsk and Zzyxovo."
+    ))
+    assert _facts(claims) == [("RU-KLU", 5, "intercepted")]
+    assert places.select("name", "resolved").rows() == [("Borovsk", True), ("Zzyxovo", False)]
+    assert claims["locality"][0] is None  # two towns: none on the claim
+
+
+def test_window_resolved_to_utc() -> None:
+    claims, _ = extract_claims(_docs(
+        "Минобороны: в период с 20:00 до 23:00 мск уничтожены 5 беспилотников над Брянской областью.",
+        published=datetime(2025, 11, 24, 21, 0, tzinfo=timezone.utc),
+    ))
+    r = claims.row(0, named=True)
+    assert r["window_text"] == "в период с 20:00 до 23:00 мск"
+    assert r["window_start"] == datetime(2025, 11, 24, 17, 0, tzinfo=timezone.utc)
+
+
+def test_channel_is_the_default_speaker() -> None:
+    claims, _ = extract_claims(_docs("Ночью над Курском сбиты два дрона.", channel="kursk_news"))
+    assert claims["speaker"].to_list() == ["kursk_news"]
+
+
+def test_claim_ids_are_stable_and_documents_without_drones_are_skipped() -> None:
+    docs = _docs("Над Курской областью сбиты три беспилотника.", "Городская дума утвердила бюджет на 2025 год.")
+    a, _ = extract_claims(docs)
+    b, _ = extract_claims(docs)
+    assert a["claim_id"].to_list() == b["claim_id"].to_list()
+    assert a["document_id"].to_list() == ["d0"]
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="seed article not available")
+def test_seed_article() -> None:
+    claims, places = extract_claims(_docs(SEED.read_text(encoding="utf-8")))
+    facts = {(r["speaker_role"], r["region_code"], r["count"], r["outcome"], r["is_total"])
+             for r in claims.iter_rows(named=True)}
+    assert facts == {
+        ("regional_head", "RU-KLU", 11, "intercepted", False),
+        ("defence_ministry", None, 20, "intercepted", True),
+        ("defence_ministry", "RU-KLU", 10, "intercepted", False),
+        ("defence_ministry", "RU-BRY", 8, "intercepted", False),
+        ("defence_ministry", "RU-MOS", 2, "intercepted", False),
+        ("regional_head", "RU-LEN", 1, "debris_found", False),
+    }
+    total = claims.filter(pl.col("count") == 20)["claim_id"][0]
+    items = claims.filter(pl.col("speaker_role").eq("defence_ministry") & ~pl.col("is_total"))
+    assert items["parent_claim_id"].to_list() == [total] * 3
+    eleven = claims.filter(pl.col("count") == 11)["claim_id"][0]
+    towns = places.filter(pl.col("claim_id") == eleven)
+    assert towns.select("name", "region_code", "resolved").rows() == [
+        ("Borovsk", "RU-KLU", True), ("Kirov", "RU-KLU", True), ("Maloyaroslavets", "RU-KLU", True),
+        ("Yernov", None, False)]

@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+
+from transforms.windows import find_window, resolve_window
+
+UTC = timezone.utc
+
+
+@pytest.mark.parametrize(
+    ("sentence", "lang", "expected"),
+    [
+        ("в период с 20:00 до 23:00 мск уничтожены 5 БПЛА", "ru", "в период с 20:00 до 23:00 мск"),
+        ("в ночь на 25 ноября сбиты дроны", "ru", "в ночь на 25 ноября"),
+        ("за минувшие сутки сбиты 5 дронов", "ru", "за минувшие сутки"),
+        ("5 drones over the past 24 hours", "en", "over the past 24 hours"),
+        ("20 drones in a four-hour window", "en", "in a four-hour window"),
+        ("станом на 09:00 збито 40 дронів", "uk", "станом на 09:00"),
+        ("Five drones were downed overnight", "en", "overnight"),
+        ("Two drones were downed", "en", None),
+    ],
+)
+def test_find_window(sentence: str, lang: str, expected: str | None) -> None:
+    assert find_window(sentence, lang) == expected
+
+
+def test_moscow_time_range_is_utc_plus_3() -> None:
+    start, end = resolve_window("в период с 20:00 до 23:00 мск", datetime(2025, 11, 24, 21, 0, tzinfo=UTC))
+    assert (start, end) == (datetime(2025, 11, 24, 17, 0, tzinfo=UTC), datetime(2025, 11, 24, 20, 0, tzinfo=UTC))
+
+
+def test_kyiv_time_follows_dst() -> None:
+    _, summer = resolve_window("станом на 09:00", datetime(2025, 7, 1, 8, 0, tzinfo=UTC), "uk")
+    _, winter = resolve_window("станом на 09:00", datetime(2025, 1, 10, 8, 0, tzinfo=UTC), "uk")
+    assert summer == datetime(2025, 7, 1, 6, 0, tzinfo=UTC)
+    assert winter == datetime(2025, 1, 10, 7, 0, tzinfo=UTC)
+
+
+def test_night_to_a_date() -> None:
+    start, end = resolve_window("в ночь на 25 ноября", datetime(2025, 11, 25, 6, 0, tzinfo=UTC))
+    assert end == datetime(2025, 11, 25, 4, 0, tzinfo=UTC)
+    assert start == datetime(2025, 11, 24, 18, 0, tzinfo=UTC)
+
+
+def test_past_day_ends_at_publication() -> None:
+    pub = datetime(2025, 3, 2, 9, 30, tzinfo=UTC)
+    assert resolve_window("за минувшие сутки", pub) == (datetime(2025, 3, 1, 9, 30, tzinfo=UTC), pub)
+
+
+def test_unknown_without_a_date() -> None:
+    assert resolve_window("overnight", None) == (None, None)
