@@ -168,6 +168,16 @@ def test_two_speakers_same_day_different_counts_is_a_warning_with_both_quotes():
     assert "Ministry of Defence" in message and "Governor of Kaluga" in message
 
 
+def test_two_speakers_in_one_undated_document_are_compared():
+    rows = [claim("a", 10, region_code="RU-KLU", published_at=None),
+            governor("b", 11, document_id="doc1", published_at=None)]
+    found = run_check(warehouse(rows), "speakers_disagree")
+    assert found.select("severity", "document_ids").to_dicts() == [{"severity": "warning", "document_ids": ["doc1"]}]
+    assert "same document" in found["message"][0]
+    rows[1]["document_id"] = "doc2"
+    assert run_check(warehouse(rows), "speakers_disagree").is_empty()
+
+
 def test_different_days_or_agreeing_counts_or_same_speaker_are_no_finding():
     other_day = [claim("a", 11, region_code="RU-KLU"), governor("b", 10, published_at=ts("2026-11-21 09:00"))]
     agreeing = [claim("a", 10, region_code="RU-KLU"), governor("b", 10)]

@@ -1,5 +1,6 @@
 -- One row per pair of claims by different speakers giving different counts for the same region,
--- outcome, weapon and place over overlapping windows (or, windows unknown, on the same UTC day).
+-- outcome, weapon and place over overlapping windows (or, windows unknown, in the same document or
+-- published on the same UTC day).
 with statements as (
     select
         claim_id,
@@ -64,8 +65,8 @@ related as (
     select
         *,
         case
-            when not windows_known
-                then if(published_a = published_b, 'same_day', null)
+            when not windows_known and document_a = document_b then 'same_document'
+            when not windows_known and published_a = published_b then 'same_day'
             when start_a = start_b and end_a = end_b then 'same_window'
             when start_a <= start_b and end_b <= end_a then 'b_inside_a'
             when start_b <= start_a and end_a <= end_b then 'a_inside_b'
@@ -79,6 +80,7 @@ graded as (
         *,
         case relation
             when 'same_day' then 'warning'
+            when 'same_document' then 'warning'
             when 'partial_overlap' then 'warning'
             when 'same_window' then if(both_exact, 'error', 'warning')
             when 'b_inside_a' then if(count_b > count_a, if(both_exact, 'error', 'warning'), 'info')
@@ -86,6 +88,7 @@ graded as (
         end as severity,
         case relation
             when 'same_day' then format('windows unknown, both published on {}', published_a)
+            when 'same_document' then 'windows unknown, both in the same document'
             when 'partial_overlap' then 'their windows overlap only in part'
             when 'same_window' then format('over the same window {} to {}', start_a, end_a)
             when 'b_inside_a' then if(
