@@ -99,10 +99,10 @@ OUTCOME_WORDS: tuple[tuple[str, str], ...] = (
                     r"shot down|shoot down|shooting down|downed|intercept|neutrali|збит|збил|"
                     r"знищ|перехопл|перехоп|уражен|brought down|taken down|eliminat|repel|"
                     r"відбит|відбил|приземл|сбива|збива|knocked out|"
-                    r"\bзбито|ліквідов|нейтраліз|downing|(?:were|was|been) hit\b"),
+                    r"\bзбито|ліквідов|нейтраліз|downing|мінусув|приземлил|(?:were|was|been) hit\b"),
     ("launched", r"запуст|launch|выпусти|випусти|направил|направлен|атаковал|атакував|атакувал|"
                  r"attacked|атакован|пытал\w* атак|намагал\w* атак|fired\b|\bsent\b|випущен|"
-                 r"запущен|attempted to attack|tried to attack|атакуюч|випустив|застосував|"
+                 r"запущен|attempted to attack|tried to attack|атакуюч|випустив|застосува|применил|"
                  r"атакува|attack(?:ing)? with|used\b"),
     ("hit", r"влучан|влучил|попадани"),
 )
@@ -186,7 +186,7 @@ def _tokens_after(text: str, pos: int, n: int = 6) -> list[tuple[str, int, int, 
     """Up to n word tokens after pos, each with the text between it and the previous one."""
     out = []
     prev = pos
-    for m in re.finditer(r"[\w'’]+(?:-[\w'’]+)*|[%№:;,.()«»\"—–]", text[pos:pos + 160]):
+    for m in re.finditer(r"[\w'’]+(?:-[\w'’]+)*|[%№:;,.()\"—–]", text[pos:pos + 160]):
         s, e = pos + m.start(), pos + m.end()
         out.append((m.group(), s, e, text[prev:s]))
         prev = e
@@ -210,7 +210,12 @@ def classify_numbers(sentence: str, lang: str) -> list[_Mention]:
     for n in find_numbers(sentence, lang):
         before = sentence[max(0, n.start - 20):n.start]
         after = sentence[n.end:n.end + 12]
-        if re.match(r"^\s*(?::\d|\.\d|/|%|-?\s*(?:х|x|ти|и|ї|й|th|st|nd|rd|го|м|ом|ому)\b)", after):
+        case_ending = re.match(r"^-(?:ми|ти|х|ох|ьох|ма|мя|ю|ти|и)\b", after)
+        if case_ending:
+            # "37-ми дронів": a cardinal with its case ending
+            n = NumberMention(n.value, n.start, n.end + case_ending.end(), n.qualifier)
+            after = sentence[n.end:n.end + 12]
+        elif re.match(r"^\s*(?::\d|\.\d|/|%|-?\s*(?:х|x|ти|и|ї|й|th|st|nd|rd|го|м|ом|ому|я|е)\b)", after):
             continue
         if re.search(r"(?:№|#|\d[.:])$", before):
             continue
@@ -245,8 +250,9 @@ def classify_numbers(sentence: str, lang: str) -> list[_Mention]:
             if word in ("%", "№", ":", "."):
                 kind = {"%": "reject", "№": "reject", ":": None, ".": "elliptic"}[word]
                 break
-            if any(rx.match(lw) for _, rx in _OUTCOME_RE):
-                kind = "elliptic"  # "ещё один уничтожен над ..."
+            if any(rx.match(lw) for _, rx in _OUTCOME_RE) and not _is_adjective(word, lang) or lw in (
+                "были", "был", "была", "було", "були", "был", "оказались"):
+                kind = "elliptic"  # "ещё один уничтожен над ...", "16 были сбиты"
                 break
             if word in (",", ";", "(", ")", "—", "–", "«", "»", '"'):
                 if word in ("—", "–", ","):
@@ -465,6 +471,10 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
             own = _own_places(sent, s, mentions, k, sent_places)
             if m.kind == "elliptic" and not own:
                 continue
+            # "летевших на Москву" names a target; where it was downed wins when also named
+            aimed = [p for p in own if _TARGET.search(text[max(0, p.start - 25):p.start])]
+            if aimed and len(aimed) < len(own):
+                own = [p for p in own if p not in aimed]
             regions = [p for p in own if p.kind in ("region", "water")]
             localities = [p for p in own if p.kind == "locality"]
             codes: list[str | None]
@@ -619,6 +629,11 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
     return rows, place_rows
 
 
+_TARGET = re.compile(
+    r"(?:(?:лет\w+|направля\w+|направл\w+|атак\w+|flying|heading|headed|aimed)\s+(?:на|к|в|towards?|at|for)|"
+    r"на подл[её]те к|towards|в сторону|в направлении)\s+(?:the\s+)?$",
+    re.I,
+)
 _CLAUSE_BREAK = re.compile(r"[,;:()«»]|\s(?:а также|and also|as well as|а ещё|а еще|ще|ещё|еще)\s")
 _LIST_START = re.compile(
     r"^[\s,;:]*(?:(?:а также|and also|also|and|и|та|і|й|а|over|above|in|над|в|у|на|as well as|"

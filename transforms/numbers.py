@@ -137,6 +137,12 @@ def find_numbers(text: str, lang: str) -> list[NumberMention]:
             value = int(re.sub(r"\D", "", tok))
             out.append(NumberMention(value, m.start(), m.end(), _qualifier(text, m.start())))
         else:
+            if run and re.fullmatch(r"(?i)десят(?:ок|ка|ки|ків|ков|ками)", tok) and run[-1][0] < 10:
+                # "два десятки" = 20 ("десятки" alone is vague and no number)
+                value, rs, _ = run[-1]
+                run[-1] = (value * 10, rs, m.end())
+                prev_end = m.end()
+                continue
             v = word_value(tok, lang)
             if v is None and lang != "en" and tok.isascii():
                 v = word_value(tok, "en")

@@ -68,10 +68,12 @@ _TITLES: tuple[tuple[str, str], ...] = (
      r"губернатор\w*|глав\w+ (?:региона|республики|Крыма|[А-ЯЁ]\w+ области)|"
      r"голов\w+ (?:\w+ )?(?:ОВА|ОДА|обласн\w+ (?:військов\w+|державн\w+) адміністрац\w+)|"
      r"начальник\w* (?:\w+ )?ОВА|\bОВА\b|oblast administration|regional administration|"
+     r"очільник\w* (?:області|ОВА|регіону|Дніпропетровщини|\w+щини)|очільник\w*|"
+     r"голов\w+ обласн\w+ (?:військов\w+|державн\w+) адміністрац\w+|"
      r"оперштаб\w*|operational headquarters", "regional_head"),
     (r"air force|air command|(?<![Aa]ir )defen[cs]e forces|general staff|armed forces of ukraine|"
      r"повітрян\w+ сил\w*|повітрян\w+ командуван\w+|сил\w* оборони|воздушн\w+ сил\w*|генштаб\w*|"
-     r"генеральн\w+ штаб\w*|\bЗСУ\b|\bВСУ\b|Збройн\w+ Сил\w*", "military"),
+     r"генеральн\w+ штаб\w*|Командуванн\w+ Повітряних", "military"),
     (r"telegram[- ]?(?:channel|канал\w*)s? (?:Mash|Shot|Baza|SHOT|ASTRA|Readovka)|\bSHOT\b|\bMash\b|"
      r"\bBaza\b|по данным СМИ|\bСМИ\b|\bЗМІ\b|media report\w*|according to (?:local )?media|"
      r"telegram[- ]?канал\w*|telegram channels", "media"),
