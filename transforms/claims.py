@@ -95,7 +95,7 @@ OUTCOME_WORDS: tuple[tuple[str, str], ...] = (
                    r"локаційно|локационно|suppress|jamm|потерял\w* управлени|втратив\w* керуванн|"
                    r"втрачен|радіоелектрон|\bреб\b"),
     ("crashed", r"\bупал|\bупали|crash|\bвпав|\bвпали|рухнул|fell\b|fallen\b|упавш"),
-    ("intercepted", r"уничтож|сбит|сбил|перехва|ликвид|нейтрализ|поражен|отраж|destroy|destruc|"
+    ("intercepted", r"уничтож|сбит|сбил|перехва|ликвид|нейтрализ|поражен|поразил|отраж|destroy|destruc|"
                     r"shot down|shoot down|shooting down|downed|intercept|neutrali|збит|збил|"
                     r"знищ|перехопл|перехоп|уражен|brought down|taken down|eliminat|repel|"
                     r"відбит|відбил|приземл|сбива|збива|knocked out|"
@@ -263,7 +263,7 @@ def classify_numbers(sentence: str, lang: str) -> list[_Mention]:
                 "near", "off", "each", "were", "was", "had", "have", "и", "and", "та", "і"):
                 kind = "elliptic"
                 break
-            if lang == "en" and _REJECT_EN.match(lw):
+            if lang == "en" and _REJECT_EN.match(lw) and not _SKIP_EN.match(lw):
                 kind = "reject"
                 break
             if _is_adjective(word, lang):
@@ -459,7 +459,7 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
                 ns, ne = sentences[i + 1]
                 if not classify_numbers(text[ns:ne], lang):
                     outcome = _outcome_at(text[ns:ne], 0, 0)
-            if outcome is None and claims and claims[-1].sent in (i - 1, i):
+            if outcome is None and claims and claims[-1].sent in (i - 2, i - 1, i):
                 outcome = claims[-1].outcome
             if k and re.match(r"^\s*(?:out\s+)?(?:of|из|з|із)\s*$", sent[mentions[k - 1].end:m.start], re.I):
                 outcome = "launched"
@@ -678,7 +678,7 @@ def _own_places(sent: str, s: int, mentions: list[_Mention], k: int, sent_places
     for a, b in bounds[ci + 1:]:
         if any(a <= x.start < b for x in mentions):
             break
-        if not sent[a:b].strip(" ,;:"):
+        if re.fullmatch(r"[\s,;:]*(?:а также|and also|as well as|а ещё|а еще|ще|ещё|еще)?[\s,;:]*", sent[a:b]):
             continue
         here = [p for p in sent_places if s + a <= p.start < s + b]
         if not here or not _LIST_START.match(sent[a:here[0].start - s]):
