@@ -34,6 +34,8 @@ _REGION_NOUNS = frozenset("""
 області regions oblasts provinces region oblast province krais territories
 """.split())
 _NOT_AFTER = {"time"}                          # "Moscow time", "Kyiv time"
+# "в Трубчевском районе": the district's adjective, not the town (same spelling as "Трубчевском")
+_DISTRICT_WORDS = ("район", "district", "округ", "громад", "муниципальн", "городск", "сельск")
 _WATER_NOT_AFTER = {"fleet"}                   # "Black Sea Fleet" is a navy, not a sea
 _PATRONYMIC_RE = re.compile(r"\w+(?:ович|евич|ьич|овна|евна|ична|инична)(?:а|у|ем|е|ы|ой|ою|і|ем)?$")
 
@@ -300,6 +302,8 @@ def find_places(text: str) -> list[PlaceMention]:
             town = _match(town_index, tokens, low, i, word)
             if town is None and base != word:
                 town = _match(town_index, tokens, low, i, base)
+            if town is not None and i + town[0] < n and tokens[i + town[0]][2].startswith(_DISTRICT_WORDS):
+                town = None
         if best is not None and (town is None or best[0] >= town[0]):
             size, code = best
             end = tokens[i + size - 1][1]

@@ -112,7 +112,7 @@ def _nominative_parse(morph: pymorphy3.MorphAnalyzer, word: str):
     parses = [
         p for p in morph.parse(word)
         if {"nomn"} <= p.tag.grammemes and p.tag.POS in ("NOUN", "ADJF")
-        and "plur" not in p.tag.grammemes
+        and ("plur" not in p.tag.grammemes or "Pltm" in p.tag.grammemes)  # "Клинцы", "Химки"
     ]
     parses.sort(key=lambda p: ("Geox" not in p.tag.grammemes, not p.is_known))
     return parses[0] if parses else None
@@ -122,11 +122,12 @@ def case_forms(parse, case: str, gender: str | None = None) -> set[str]:
     """Singular forms of a parsed word in one case (read off the lexeme: ``inflect`` breaks when
     the Russian and Ukrainian analyzers share one process)."""
     pos = parse.tag.POS
+    number = "plur" if "Pltm" in parse.tag.grammemes else "sing"
     gender = gender or next((g for g in ("masc", "femn", "neut") if g in parse.tag.grammemes), None)
     out = set()
     for form in parse.lexeme:
         g = form.tag.grammemes
-        if form.tag.POS != pos or case not in g or "plur" in g:
+        if form.tag.POS != pos or case not in g or ("plur" in g) != (number == "plur"):
             continue
         if pos == "ADJF" and gender and gender not in g:
             continue
@@ -303,13 +304,21 @@ def pick_names(city: dict) -> tuple[str, str]:
 _UK_WORD_POS = ("ADJF", "VERB", "INFN", "ADVB", "PRTF", "CONJ", "PREP", "NPRO", "NUMR", "PRCL", "INTJ")
 
 
-def _common_word(form: str, lang: str) -> bool:
-    """True when a (lower-case) form is an ordinary word of ``lang`` ("ru", "uk", "latin")."""
+def _common_word(form: str, lang: str, name: str = "") -> bool:
+    """True when a (lower-case) form is an ordinary word of ``lang`` ("ru", "uk", "latin").
+
+    A Russian word derived from the town's own name does not count: "Трубчевском" is also the
+    adjective of "Трубчевский район", but "Мирный" (peaceful) is excluded.
+    """
     if form in EN_STOPWORDS or form in UK_STOPWORDS:
         return True
+    stem = norm(name).split(" ")[0]
     for word in form.split(" "):
         if lang == "ru":
             for p in RU.parse(word):
+                lemma = norm(p.normal_form)
+                if stem and lemma != stem and lemma.startswith(stem):
+                    continue
                 if p.is_known and not p.tag.grammemes & PROPER:
                     return True
         elif lang == "uk":
@@ -339,7 +348,7 @@ def town_forms(city: dict, name_ru: str, name_uk: str) -> list[str]:
                 continue
             if len(form) < 3 or not TOKEN_RE.fullmatch(form.replace(" ", "-")):
                 continue
-            if not large and _common_word(form, lang):
+            if not large and _common_word(form, lang, name_ru if lang == "ru" else ""):
                 continue
             keep.add(form)
     return sorted(keep)
