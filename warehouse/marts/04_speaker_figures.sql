@@ -69,19 +69,22 @@ final as (
             coalesce(cast(epoch_us(report_window_end) as varchar), '-'), outcome, weapon
         )), 16) as incident_id,
         speaker_key,
-        arg_min(speaker, first_published_at) as speaker,
-        arg_min(speaker_role, first_published_at) as speaker_role,
-        coalesce(arg_min(speaker, first_published_at), arg_min(speaker_role, first_published_at)) as who,
+        first(speaker order by first_published_at nulls last, statement_id) as speaker,
+        first(speaker_role order by first_published_at nulls last, statement_id) as speaker_role,
+        coalesce(
+            first(speaker order by first_published_at nulls last, statement_id),
+            first(speaker_role order by first_published_at nulls last, statement_id)
+        ) as who,
         scope,
         region_code,
         report_window_start as window_start,
         report_window_end as window_end,
         outcome,
         weapon,
-        greatest(
+        cast(greatest(
             sum(count) filter (where is_counted and window_known),
             sum(count) filter (where is_counted and not window_known)
-        ) as figure,
+        ) as bigint) as figure,
         not bool_or(has_region_level) as is_place_level,
         min(window_start) filter (where is_counted and window_known) as coverage_start,
         max(window_end) filter (where is_counted and window_known) as coverage_end,

@@ -70,7 +70,8 @@ best as (
         *,
         coalesce(lowest_official, lowest) as count_best,
         case
-            when distinct_figures = 1 and counted_speakers = 1 then format('single speaker: {}', figures_text)
+            when counted_speakers = 1 and partial_speakers = 0 then format('single speaker: {}', figures_text)
+            when counted_speakers = 1 then format('one speaker for the whole window: {}', figures_text)
             when distinct_figures = 1 then format('all {} speakers agree', counted_speakers)
             when lowest_official is not null
                 then format('lowest official figure of {} disagreeing speakers: {}', counted_speakers, figures_text)

@@ -54,7 +54,7 @@ totals as (
 items as (
     select
         parent_claim_id,
-        sum(count) as items_sum,
+        cast(sum(count) as bigint) as items_sum,
         list(claim_id) as item_claim_ids
     from claims
     where parent_claim_id is not null
@@ -80,7 +80,7 @@ unallocated as (
         weapon,
         speaker_role,
         'unallocated' as allocation,
-        sum(remainder) as count,
+        cast(sum(remainder) as bigint) as count,
         list_distinct(list(who order by who)) as speakers,
         list_sort(flatten(list(remainder_claim_ids))) as claim_ids
     from unexplained
