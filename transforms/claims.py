@@ -284,9 +284,25 @@ def classify_numbers(sentence: str, lang: str) -> list[_Mention]:
     return out
 
 
+# "очередной беспилотник", "о втором сбитом беспилотнике", "another drone", "третий — над морем"
+_ORDINAL_ONE = re.compile(
+    r"(?<![\w-])(?:(?:очередн|втор|трет|четв[её]рт|пят|ещ[её] одн|черегов|черговий|друг|третій|"
+    r"четвертий)\w*\s+(?:[\w-]+\s+){0,2}?(?:беспилотн|дрон|БПЛА|БпЛА|безпілотн|шахед|летательн)\w*|"
+    r"(?:another|a second|a third|one more)\s+(?:[\w-]+\s+){0,2}?(?:drone|uav|shahed)s?\b|"
+    r"(?<=[,;]\s)(?:трет|четв[её]рт|третій|четверт)\w*(?=\s*[—–-]\s))",
+    re.I,
+)
+
+
 def _singular_mentions(sentence: str, lang: str, taken: list[_Mention]) -> list[_Mention]:
     rx = _SINGULAR.get(lang, _SINGULAR["en"])
     out = []
+    for m in _ORDINAL_ONE.finditer(sentence):
+        if any(t.start <= m.start() < t.end + 3 or m.start() <= t.start < m.end() for t in taken):
+            continue
+        out.append(_Mention(1, m.start(), m.end(), "exact", "single", False))
+    if out:
+        return out
     for m in rx.finditer(sentence):
         if any(t.start <= m.end() + 40 and m.start() <= t.end + 40 for t in taken):
             continue
@@ -383,6 +399,10 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
                 for q in places_api.find_places(m.group(1)[:-3] + ("ка область" if lang == "uk" else "ая область")):
                     if q.region_code:
                         return q.region_code
+        # a bare "губернатор": the governor named elsewhere in the text
+        named = [o.region_code for o in speakers if o.role == sp.role and o.region_code]
+        if named:
+            return named[0]
         # "the region's governor": the one region the text is about
         if len(set(doc_regions)) == 1:
             return doc_regions[0]
@@ -533,6 +553,11 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
                 elif role in ("unknown", "media", "other") and len(set(doc_regions)) == 1 and not _national(text):
                     c.region = doc_regions[0]
 
+    claims = _add_debris(claims, work, sentences, text)
+    for c in claims:
+        if c.speaker is None:
+            c.speaker = speaker_for(c.sent, c.num_start)
+
     # totals and their breakdowns
     for t_idx, t in enumerate(claims):
         if t.region is not None or t.elliptic:
@@ -540,7 +565,7 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
         items = [
             j for j, c in enumerate(claims)
             if j != t_idx and c.region is not None and t.sent - 1 <= c.sent <= t.sent + 2
-            and c.parent is None and c.count <= t.count
+            and c.parent is None and c.count < t.count
             and (c.speaker.role if c.speaker else None) == (t.speaker.role if t.speaker else None)
         ]
         if items and sum(claims[j].count for j in items) <= t.count * 1.05 + 0.5 or (
@@ -587,7 +612,7 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
     remap: dict[int, int] = {}
     for j, c in enumerate(claims):
         key = (c.speaker.role if c.speaker else "unknown", c.region, c.count, c.outcome)
-        if key in seen_keys:
+        if key in seen_keys and claims[seen_keys[key]].sent != c.sent:
             remap[j] = seen_keys[key]
             continue
         seen_keys[key] = j
@@ -687,6 +712,36 @@ def _own_places(sent: str, s: int, mentions: list[_Mention], k: int, sent_places
             break
         own = own + here
     return own
+
+
+_DEBRIS = re.compile(r"обломк|обломок|фрагмент|debris|wreckage|fragments|уламк|уламок|остатк\w* беспилот", re.I)
+_ONE_OF = re.compile(r"одного из|одного з|of one of|one of the|одного беспилот|одного дрон|одного БПЛА", re.I)
+
+
+def _add_debris(claims: list[Claim], work: list[int], sentences, text: str) -> list[Claim]:
+    """Debris of a single drone told after (or with) its interception: one debris_found claim.
+
+    Debris of several drones has no count of its own and gives none.
+    """
+    out = list(claims)
+    for i in work:
+        s, e = sentences[i]
+        sent = text[s:e]
+        dm = _DEBRIS.search(sent)
+        if not dm or any(c.sent == i and c.outcome == "debris_found" for c in out):
+            continue
+        prior = [c for c in out if i - 2 <= c.sent <= i and c.region is not None and c.outcome != "launched"]
+        if not prior:
+            continue
+        base = prior[-1]
+        if not (base.count == 1 or _ONE_OF.search(sent)):
+            continue
+        if any(c.sent == i and c.count > 1 for c in out if c is not base) and not _ONE_OF.search(sent):
+            continue
+        out.append(Claim(sent=i, count=1, qualifier="exact", outcome="debris_found", region=base.region,
+                         num_start=s + dm.start()))
+    out.sort(key=lambda c: (c.sent, c.num_start))
+    return out
 
 
 def _national(text: str) -> bool:
