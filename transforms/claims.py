@@ -48,6 +48,7 @@ class Claim:
     window_text: str | None = None
     cumulative: bool = False
     multi: list[str] = field(default_factory=list)   # regions named together, none chosen
+    incremental: bool = False   # "ещё один", "another": a new object, never a repeat
 
 
 # ---------------------------------------------------------------------------------- vocabulary
@@ -284,6 +285,14 @@ def classify_numbers(sentence: str, lang: str) -> list[_Mention]:
     return out
 
 
+_INCREMENT = re.compile(r"ещ[её]|another|one more|a further|further|also|ще\b|очередн|черговий", re.I)
+_DEBRIS_OF_ONE = re.compile(
+    r"(?:обломк\w*|обломок|фрагмент\w*|debris|wreckage|fragments|уламк\w*|уламок)\s+(?:from\s+|of\s+)?(?:an?\s+|the\s+)?"
+    r"(?:[\w-]+\s+){0,2}?(?:беспилотника|дрона|БПЛА|беспилотного летательного аппарата|drone|UAV|"
+    r"безпілотника|шахеда|БпЛА)\b(?!\s*(?:attack|strike|атак))",
+    re.I,
+)
+
 # "очередной беспилотник", "о втором сбитом беспилотнике", "another drone", "третий — над морем"
 _ORDINAL_ONE = re.compile(
     r"(?<![\w-])(?:(?:очередн|втор|трет|четв[её]рт|пят|ещ[её] одн|черегов|черговий|друг|третій|"
@@ -297,7 +306,15 @@ _ORDINAL_ONE = re.compile(
 def _singular_mentions(sentence: str, lang: str, taken: list[_Mention]) -> list[_Mention]:
     rx = _SINGULAR.get(lang, _SINGULAR["en"])
     out = []
+    for m in _DEBRIS_OF_ONE.finditer(sentence):
+        if re.search(r"падени\w*\s+$|crash site|site of", sentence[:m.start()], re.I):
+            continue
+        if any(t.start <= m.end() + 10 and m.start() <= t.end + 10 for t in taken):
+            continue
+        return [_Mention(1, m.start(), m.end(), "exact", "single", False)]
     for m in _ORDINAL_ONE.finditer(sentence):
+        if _DEBRIS.search(sentence[max(0, m.start() - 14):m.start()]):
+            continue
         if any(t.start <= m.start() < t.end + 3 or m.start() <= t.start < m.end() for t in taken):
             continue
         out.append(_Mention(1, m.start(), m.end(), "exact", "single", False))
@@ -535,6 +552,7 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
                     num_start=s + m.start, elliptic=m.kind == "elliptic",
                     locality_places=[p for p in localities if p.region_code in (code, None)] if code or not regions else [],
                     cumulative=bool(_CUMULATIVE.search(sent)), multi=multi,
+                    incremental=bool(_INCREMENT.search(sent[max(0, m.start - 12):m.start + 12])),
                 ))
     if not claims:
         return [], []
@@ -612,7 +630,7 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
     remap: dict[int, int] = {}
     for j, c in enumerate(claims):
         key = (c.speaker.role if c.speaker else "unknown", c.region, c.count, c.outcome)
-        if key in seen_keys and claims[seen_keys[key]].sent != c.sent:
+        if key in seen_keys and claims[seen_keys[key]].sent != c.sent and not c.incremental:
             remap[j] = seen_keys[key]
             continue
         seen_keys[key] = j
@@ -728,6 +746,8 @@ def _add_debris(claims: list[Claim], work: list[int], sentences, text: str) -> l
         s, e = sentences[i]
         sent = text[s:e]
         dm = _DEBRIS.search(sent)
+        if dm and re.search(r"падени\w*\s+(?:\w+\s+)?$|crash site|site of", sent[:dm.start()], re.I):
+            continue
         if not dm or any(c.sent == i and c.outcome == "debris_found" for c in out):
             continue
         prior = [c for c in out if i - 2 <= c.sent <= i and c.region is not None and c.outcome != "launched"]

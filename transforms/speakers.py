@@ -93,6 +93,9 @@ _TITLE_REGION = re.compile(
 )
 
 
+_ACTOR_BEFORE = re.compile(r"(?:ПВО|ППО|противовоздушной обороны|расчет\w*|расчёт\w*|систем\w*)\s+$", re.I)
+
+
 def find_speakers(text: str) -> list[SpeakerMention]:
     """Speakers named in text, in text order (officials by name, institutions and titles)."""
     found: list[SpeakerMention] = []
@@ -128,6 +131,8 @@ def find_speakers(text: str) -> list[SpeakerMention]:
             s, e = m.start(), m.end()
             if overlaps(s, e):
                 continue
+            if role == "defence_ministry" and _ACTOR_BEFORE.search(text[max(0, s - 30):s]):
+                continue  # "силами ПВО Минобороны": the ministry's air defence acts, nobody speaks
             after = _NAME_AFTER.match(text[e:e + 70])
             if after and role in ("regional_head", "city_head", "military"):
                 e = e + after.end(1)
