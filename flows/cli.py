@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -57,6 +58,33 @@ def build_parser() -> argparse.ArgumentParser:
                           "(default: %(default)s)")
     run.add_argument("--json", action="store_true", help="print the summary as JSON")
     run.add_argument("--verbose", action="store_true", help="show Prefect's flow and task logs")
+
+    sql = commands.add_parser(
+        "sql", help="query the published snapshot (read-only): a query, stdin, or an interactive prompt",
+        description="Run SQL on the published snapshot, read-only, and print a readable table (or export "
+                    "the result). With no QUERY: an interactive prompt on a terminal (statements end with "
+                    "';', .tables lists the relations, .quit leaves), else the SQL is read from stdin.",
+    )
+    sql.add_argument("query", nargs="?", metavar="QUERY", help="SQL to run (several statements may be ';'-separated)")
+    sql.add_argument("--warehouse", type=Path, default=defaults.warehouse, metavar="PATH",
+                     help=f"the warehouse whose snapshot is opened (default: {defaults.warehouse})")
+    sql.add_argument("--format", choices=["table", "csv", "json", "parquet"], default="table",
+                     help="table (default), csv or json to stdout or --out, parquet to --out")
+    sql.add_argument("--out", type=Path, metavar="FILE", help="write the result to FILE (required for parquet)")
+    sql.add_argument("--max-rows", type=int, default=50, metavar="N",
+                     help="rows shown in a table, -1 for all (default: %(default)s)")
+
+    export = commands.add_parser(
+        "export", help="write every mart and the claims as Parquet or CSV files",
+        description="Write the claims view and every mart of the published snapshot to DIR, one file per "
+                    "relation (<name>.parquet or <name>.csv), for pandas, R or BI tools.",
+    )
+    export.add_argument("--format", choices=["parquet", "csv"], default="parquet",
+                        help="file format (default: %(default)s)")
+    export.add_argument("--out", type=Path, default=defaults.warehouse.parent / "export", metavar="DIR",
+                        help=f"where the files go (default: {defaults.warehouse.parent / 'export'})")
+    export.add_argument("--warehouse", type=Path, default=defaults.warehouse, metavar="PATH",
+                        help=f"the warehouse whose snapshot is exported (default: {defaults.warehouse})")
     return parser
 
 
@@ -103,7 +131,178 @@ def command_run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"run": command_run}
+class NoSnapshot(RuntimeError):
+    """The warehouse has no published snapshot yet."""
+
+
+def open_snapshot(warehouse: Path):
+    """Open the published snapshot of `warehouse` read-only."""
+    from warehouse import db
+
+    snapshot = db.snapshot_path(Path(warehouse))
+    if not snapshot.exists():
+        raise NoSnapshot(f"no snapshot at {snapshot}; run `dronewatch run` first")
+    return db.connect(snapshot, read_only=True)
+
+
+def format_table(frame, max_rows: int = 50) -> str:
+    """A result as a readable text table (polars' formatting, every column, long text kept)."""
+    import polars as pl
+
+    rows = frame.height if max_rows < 0 else max_rows
+    width = max(120, shutil.get_terminal_size((160, 24)).columns)
+    with pl.Config(tbl_rows=rows, tbl_cols=-1, fmt_str_lengths=80, fmt_table_cell_list_len=8,
+                   tbl_width_chars=width, tbl_hide_column_data_types=True, tbl_hide_dataframe_shape=True):
+        table = str(frame)
+    shown = frame.height if max_rows < 0 else min(frame.height, max_rows)
+    more = f", {shown} shown (--max-rows)" if shown < frame.height else ""
+    return f"{table}\n({frame.height} row{'s' if frame.height != 1 else ''}{more})"
+
+
+def _plain(value):
+    """A cell as JSON/CSV can hold it: lists stay lists for JSON; dates and times become ISO text."""
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if value is not None and not isinstance(value, (str, int, float, bool)):
+        return str(value)
+    return value
+
+
+def write_result(frame, fmt: str, out: Path | None, max_rows: int = 50) -> None:
+    """Print or write one query result in the requested format."""
+    import csv
+    import io
+
+    if fmt == "parquet":
+        frame.write_parquet(out)
+        print(f"wrote {frame.height} row(s) to {out}", file=sys.stderr)
+        return
+    if fmt == "table":
+        text = format_table(frame, max_rows)
+    elif fmt == "json":
+        text = json.dumps([{k: _plain(v) for k, v in row.items()} for row in frame.to_dicts()],
+                          ensure_ascii=False, indent=1)
+    else:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(frame.columns)
+        for row in frame.iter_rows():
+            writer.writerow(json.dumps(_plain(v), ensure_ascii=False) if isinstance(v, (list, dict))
+                            else ("" if v is None else _plain(v)) for v in row)
+        text = buffer.getvalue().rstrip("\n")
+    if out is None:
+        print(text)
+    else:
+        out.write_text(text + "\n", encoding="utf-8")
+        print(f"wrote {frame.height} row(s) to {out}", file=sys.stderr)
+
+
+def run_statements(con, sql: str) -> list:
+    """Run every statement of `sql`; return the result frames (read to the end: DuckDB streams)."""
+    results = []
+    for statement in con.extract_statements(sql):
+        relation = con.sql(statement.query)
+        if relation is not None:
+            results.append(relation.pl())
+    return results
+
+
+def interactive(con, args: argparse.Namespace) -> int:
+    """A small prompt: statements end with ';'; .tables lists relations; .quit (or Ctrl-D) leaves."""
+    import duckdb
+
+    try:
+        import readline  # noqa: F401  (line editing and history for input())
+    except ImportError:
+        pass
+    print("dronewatch sql: the published snapshot, read-only. End statements with ';'. "
+          ".tables lists relations, .quit leaves.")
+    pending: list[str] = []
+    while True:
+        try:
+            line = input("dronewatch> " if not pending else "       ...> ")
+        except EOFError:
+            print()
+            return EXIT_OK
+        except KeyboardInterrupt:
+            print()
+            pending = []
+            continue
+        command = line.strip()
+        if not pending and command in (".quit", ".exit", "quit", "exit"):
+            return EXIT_OK
+        if not pending and command == ".tables":
+            command = "select table_name as name, table_type as kind from information_schema.tables order by 1;"
+        elif not pending and not command:
+            continue
+        pending.append(command)
+        if not command.endswith(";"):
+            continue
+        sql, pending = "\n".join(pending), []
+        try:
+            for frame in run_statements(con, sql):
+                write_result(frame, args.format if args.format in ("table", "csv", "json") else "table",
+                             None, args.max_rows)
+        except duckdb.Error as error:
+            print(f"error: {error}", file=sys.stderr)
+
+
+def command_sql(args: argparse.Namespace) -> int:
+    import duckdb
+
+    if args.format == "parquet" and args.out is None:
+        print("dronewatch: --format parquet needs --out FILE", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        con = open_snapshot(args.warehouse)
+    except NoSnapshot as missing:
+        print(f"dronewatch: {missing}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        if args.query is None and sys.stdin.isatty():
+            return interactive(con, args)
+        sql = args.query if args.query is not None else sys.stdin.read()
+        if not sql.strip():
+            print("dronewatch: no query given", file=sys.stderr)
+            return EXIT_USAGE
+        try:
+            results = run_statements(con, sql)
+        except duckdb.Error as error:
+            print(f"dronewatch: {error}", file=sys.stderr)
+            return EXIT_USAGE
+        if args.out is not None and len(results) > 1:
+            results = results[-1:]  # one file holds one result: the last statement's
+        for number, frame in enumerate(results):
+            if number:
+                print()
+            write_result(frame, args.format, args.out, args.max_rows)
+        return EXIT_OK
+    finally:
+        con.close()
+
+
+def command_export(args: argparse.Namespace) -> int:
+    from warehouse.marts import export_tables
+
+    try:
+        con = open_snapshot(args.warehouse)
+    except NoSnapshot as missing:
+        print(f"dronewatch: {missing}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        written = export_tables(con, args.out, args.format)
+    finally:
+        con.close()
+    for path, rows in written:
+        print(f"{path}  {rows} row(s)")
+    return EXIT_OK
+
+
+COMMANDS = {"run": command_run, "sql": command_sql, "export": command_export}
 
 
 def main(argv: list[str] | None = None) -> int:

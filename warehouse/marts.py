@@ -45,3 +45,29 @@ def build_marts(con: duckdb.DuckDBPyConnection, marts_dir: Path = MARTS_DIR) -> 
             db.run(con, f"create or replace table {name} as\n{sql}")
             built.append(name)
     return built
+
+
+EXPORT_FORMATS = ("parquet", "csv")
+
+
+def export_tables(con: duckdb.DuckDBPyConnection, out_dir: Path, fmt: str = "parquet") -> list[tuple[Path, int]]:
+    """Write the `claims` view and every mart the warehouse holds to `out_dir/<name>.<fmt>`.
+
+    Files are written by DuckDB's COPY, so pandas, R, Arrow and BI tools read them without DuckDB
+    (in CSV, list columns such as claim_ids are written as `[a, b]`). Returns (file, rows) pairs.
+    """
+    if fmt not in EXPORT_FORMATS:
+        raise ValueError(f"export format must be one of {', '.join(EXPORT_FORMATS)}, not {fmt!r}")
+    present = {row[0] for row in db.run(con, "select table_name from information_schema.tables")}
+    names = [name for name in ["claims", *mart_names()] if name in present]
+    out_dir.mkdir(parents=True, exist_ok=True)
+    options = "format parquet, compression zstd" if fmt == "parquet" else "format csv, header true"
+    written = []
+    for name in names:
+        target = out_dir / f"{name}.{fmt}"
+        partial = target.with_name(target.name + ".partial")
+        escaped = str(partial).replace("'", "''")
+        db.run(con, f"copy (select * from {name}) to '{escaped}' ({options})")
+        partial.replace(target)
+        written.append((target, db.run(con, f"select count(*) from {name}")[0][0]))
+    return written
