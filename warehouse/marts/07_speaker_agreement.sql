@@ -1,9 +1,11 @@
 -- speaker_agreement: one row per pair of speakers (speaker_key, a < b) who both gave a figure for at
 -- least one incident (same scope, region, reporting window, outcome and weapon): how often they agree.
 --
--- A pair agrees on an incident when their figures are equal, or, when one speaker's known windows sit
--- strictly inside the other's, when the inner figure does not exceed the outer one (a part of the
--- night cannot hold more drones than the whole night).
+-- A pair agrees on an incident when their figures are equal, or, when one speaker covers only a part
+-- of the other's (known windows strictly inside the other's, or towns only against the whole
+-- region), when the part's figure does not exceed the whole's (a part of the night cannot hold more
+-- drones than the whole night). mean_abs_difference compares like with like: pairs where neither
+-- covers only a part of the other.
 -- disagreeing_claim_ids: the current claims behind the incidents they disagree on, to read the quotes.
 with figures as (
     select * from speaker_figures
@@ -20,10 +22,14 @@ pairs as (
         b.speaker_role as role_b,
         a.figure as figure_a,
         b.figure as figure_b,
-        a.coverage_start <= b.coverage_start and b.coverage_end <= a.coverage_end
-            and (a.coverage_start, a.coverage_end) <> (b.coverage_start, b.coverage_end) as b_inside_a,
-        b.coverage_start <= a.coverage_start and a.coverage_end <= b.coverage_end
-            and (a.coverage_start, a.coverage_end) <> (b.coverage_start, b.coverage_end) as a_inside_b,
+        (b.is_place_level and not a.is_place_level) or coalesce(
+            a.coverage_start <= b.coverage_start and b.coverage_end <= a.coverage_end
+            and (a.coverage_start, a.coverage_end) <> (b.coverage_start, b.coverage_end), false
+        ) as b_inside_a,
+        (a.is_place_level and not b.is_place_level) or coalesce(
+            b.coverage_start <= a.coverage_start and a.coverage_end <= b.coverage_end
+            and (a.coverage_start, a.coverage_end) <> (b.coverage_start, b.coverage_end), false
+        ) as a_inside_b,
         list_concat(a.counted_claim_ids, b.counted_claim_ids) as pair_claim_ids
     from figures as a
     inner join figures as b
@@ -35,8 +41,8 @@ judged as (
     select
         *,
         case
-            when coalesce(b_inside_a, false) then figure_b <= figure_a
-            when coalesce(a_inside_b, false) then figure_a <= figure_b
+            when b_inside_a then figure_b <= figure_a
+            when a_inside_b then figure_a <= figure_b
             else figure_a = figure_b
         end as agrees
     from pairs
@@ -53,7 +59,8 @@ final as (
         count(*) as overlapping_incidents,
         count(*) filter (where agrees) as agreeing_incidents,
         round(count(*) filter (where agrees) / count(*), 3) as agreement_rate,
-        round(avg(abs(figure_a - figure_b)), 2) as mean_abs_difference,
+        round(avg(abs(figure_a - figure_b)) filter (where not a_inside_b and not b_inside_a), 2)
+            as mean_abs_difference,
         coalesce(list_sort(flatten(list(pair_claim_ids) filter (where not agrees))), []) as disagreeing_claim_ids
     from judged
     group by speaker_a, speaker_b
