@@ -288,8 +288,8 @@ def classify_numbers(sentence: str, lang: str) -> list[_Mention]:
 _INCREMENT = re.compile(r"ещ[её]|another|one more|a further|further|also|ще\b|очередн|черговий", re.I)
 _DEBRIS_OF_ONE = re.compile(
     r"(?:обломк\w*|обломок|фрагмент\w*|debris|wreckage|fragments|уламк\w*|уламок)\s+(?:from\s+|of\s+)?(?:an?\s+|the\s+)?"
-    r"(?:[\w-]+\s+){0,2}?(?:беспилотника|дрона|БПЛА|беспилотного летательного аппарата|drone|UAV|"
-    r"безпілотника|шахеда|БпЛА)\b(?!\s*(?:attack|strike|атак))",
+    r"(?:[\w-]+\s+){0,2}?(?:беспилотника|дрона|беспилотного летательного аппарата|drone|UAV|"
+    r"безпілотника|шахеда)\b(?!\s*(?:attack|strike|атак))",
     re.I,
 )
 
@@ -351,6 +351,10 @@ def _outcome_at(sentence: str, start: int, end: int, lo: int = 0, hi: int | None
                 best = key
     if best is None:
         return None
+    if best[2] == "suppressed":
+        for m in _OUTCOME_RE[3][1].finditer(sentence, lo, hi):
+            if abs(m.start() - start) < 45 and re.search(r"\b(?:або|или|or|чи|/|та|і|и|and)\b|/", sentence[min(m.end(), start):max(m.start(), start)] + sentence[max(0, m.end()):m.end() + 12]):
+                return "intercepted"
     # "збито/подавлено", "intercepted and destroyed": a kill verb next to another counts as kill
     return best[2]
 
@@ -370,7 +374,7 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
     sentences = doc.sentences
     cand = set(doc.candidates)
     # read the sentence after a drone sentence too: breakdowns go on without the noun
-    work = sorted(cand | {i + 1 for i in cand if i + 1 < len(sentences)})
+    work = sorted(cand | {i + k for i in cand for k in (1, 2) if i + k < len(sentences)})
 
     place_cache: dict[int, list] = {}
 
@@ -379,7 +383,8 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
             s, e = sentences[i]
             found = []
             for p in places_api.find_places(text[s:e]):
-                if _TITLE_NEAR.search(text[s:e][:p.start]):
+                if _TITLE_NEAR.search(text[s:e][:p.start]) or re.search(
+                        r"(?:командуванн\w*|командовани\w*|command)\s*[«“\"]?\s*$", text[s:e][:p.start], re.I):
                     p = replace(p, kind="speaker_" + p.kind)
                 found.append(replace(p, start=p.start + s, end=p.end + s))
             # "над Брянской" with the noun left out: read the adjective as "Брянской области"
@@ -391,6 +396,11 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
                     if q.kind == "region":
                         found.append(replace(q, start=s + m.start(1), end=s + m.end(1), surface=m.group(1)))
                         break
+            # districts ("у Синельниківському та Дніпровському районах"): a place without a region
+            for m in _DISTRICT.finditer(text[s:e]):
+                if any(q.start < s + m.end() and s + m.start() < q.end for q in found):
+                    continue
+                found.append(places_api.PlaceMention(s + m.start(), s + m.end(), m.group(), "district", None, None, ()))
             found.sort(key=lambda p: p.start)
             place_cache[i] = found
         return place_cache[i]
@@ -435,6 +445,12 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
 
     def speaker_for(i: int, pos: int) -> SpeakerMention | None:
         same = [sp for k, sp in sp_sent if k == i]
+        if _PRONOUN_SPEAKER.search(text[sentences[i][0]:sentences[i][1]]):
+            # "..., – розповів він": the one named before speaks
+            prev = [sp for k, sp in sp_sent if k < i and sp.role not in ("media",)]
+            if prev:
+                named = [sp for sp in prev if sp.region_code or sp.role == "defence_ministry"]
+                return (named or prev)[-1]
         reporting = [sp for sp in same if _REPORT_VERB.search(text[max(sentences[i][0], sp.start - 45):sp.end + 45])]
         if reporting:
             same = reporting
@@ -453,6 +469,11 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
             if _REPORT_VERB.search(text[s:e]):
                 return nxt[0]
         prev = [sp for k, sp in sp_sent if 0 <= k < i]
+        reporting_prev = [sp for k, sp in sp_sent if 0 <= k < i
+                          and _REPORT_VERB.search(text[max(sentences[k][0], sp.start - 45):sp.end + 45])
+                          and not _PRONOUN_SPEAKER.search(text[sentences[k][0]:sentences[k][1]])]
+        if reporting_prev:
+            prev = reporting_prev
         if prev:
             best = prev[-1]
             # a bare title right next to a named official of the same role: take the named one
@@ -467,7 +488,7 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
         sent = text[s:e]
         mentions = classify_numbers(sent, lang)
         anchors_here = [m for m in mentions if m.kind == "drone"]
-        prev_anchor = any(c.sent == i - 1 and not c.elliptic for c in claims)
+        prev_anchor = any(c.sent == i - 1 for c in claims)
         in_cand = i in cand
         if not in_cand and not prev_anchor:
             continue
@@ -488,9 +509,13 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
             seg_lo = m.end
             seg_hi = mentions[k + 1].start if k + 1 < len(mentions) else len(sent)
             outcome = _outcome_at(sent, m.start, m.end, m.end, seg_hi) if m.kind == "elliptic" else None
+            if outcome in ("debris_found", "crashed", "hit"):
+                outcome = None  # "ще один – у районі, де уламки ...": the debris is a consequence
+            if outcome is None and m.kind == "elliptic":
+                outcome = anchor_outcome or (claims[-1].outcome if claims and claims[-1].sent >= i - 2 else None)
             if outcome is None:
                 outcome = _outcome_at(sent, m.start, m.end)
-            if m.kind == "elliptic" and anchor_outcome and not _outcome_at(sent, m.start, m.end, m.end, seg_hi):
+            if m.kind == "elliptic" and anchor_outcome and _outcome_at(sent, m.start, m.end, m.end, seg_hi) in (None, "debris_found", "crashed", "hit"):
                 outcome = anchor_outcome
             if outcome is None and m.kind != "elliptic" and i + 1 < len(sentences):
                 ns, ne = sentences[i + 1]
@@ -502,7 +527,7 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
                 outcome = "launched"
             if outcome is None:
                 continue
-            also_launched = outcome == "intercepted" and re.search(r"(?:\ball|\bвсе|\bвсі|\bусі|\bвсех|\bвсіх|\bусіх)\s+$", sent[:m.start], re.I)
+            also_launched = outcome == "intercepted" and re.search(r"(?:\ball|\bвсе|\bвсі|\bусі|\bвсех|\bвсіх|\bусіх)\s+$", sent[:m.start], re.I) and re.search(r"launch|fired|запущен|выпущен|випущен|запущених|випущених", sent[m.end:m.end + 50], re.I)
             if m.kind == "single" and outcome == "launched" and not re.search(r"launch|запущ|выпущ|випущ", sent, re.I):
                 continue
             own = _own_places(sent, s, mentions, k, sent_places)
@@ -525,7 +550,11 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
                     else:
                         break
                 regions = keep
-            if m.distributive:
+            districts = [p for p in own if p.kind == "district"]
+            if m.distributive and not regions and not localities and districts:
+                n_districts = sum(len(re.findall(r"[А-ЯЁІЇЄ][\w'’-]+", p.surface)) for p in districts)
+                codes = [None] * n_districts
+            elif m.distributive:
                 codes = list(dict.fromkeys(p.region_code for p in (regions or localities) if p.region_code)) or [None]
             else:
                 distinct = list(dict.fromkeys(p.region_code for p in regions if p.region_code))
@@ -563,7 +592,7 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
         if c.region is None and c.multi and speaker_region(c.speaker) in c.multi:
             c.region = speaker_region(c.speaker)
         if c.region is None:
-            own_places = [p for p in places_in(c.sent) if not p.kind.startswith("speaker_")]
+            own_places = [p for p in places_in(c.sent) if not p.kind.startswith("speaker_") and p.region_code]
             if not own_places:
                 role = c.speaker.role if c.speaker else "unknown"
                 if role in ("regional_head", "city_head"):
@@ -642,7 +671,13 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
     for j in keep:
         c = claims[j]
         s, e = sentences[c.sent]
-        ids[j] = claim_id(doc.id, s, e, c.region, c.outcome, c.count, c.is_total)
+        cid = claim_id(doc.id, s, e, c.region, c.outcome, c.count, c.is_total)
+        n = 1
+        while cid in ids.values():
+            # the same figure twice in one sentence ("по два ... у двох районах"): number the repeats
+            n += 1
+            cid = claim_id(doc.id, s, e, c.region, c.outcome, c.count, c.is_total, n)
+        ids[j] = cid
     for no, j in enumerate(keep):
         c = claims[j]
         s, e = sentences[c.sent]
@@ -675,6 +710,18 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
 _TARGET = re.compile(
     r"(?:(?:лет\w+|направля\w+|направл\w+|атак\w+|flying|heading|headed|aimed)\s+(?:на|к|в|towards?|at|for)|"
     r"на подл[её]те к|towards|в сторону|в направлении)\s+(?:the\s+)?$",
+    re.I,
+)
+_DISTRICT = re.compile(
+    r"[А-ЯЁІЇЄ][\w'’-]+(?:ському|ськом|ском|ским|ській|ской|цькому|цком|зькому|ському)"
+    r"(?:\s*(?:,|і|та|и|й)\s*[А-ЯЁІЇЄ][\w'’-]+)*\s+(?:район\w*|округ\w*|громад\w*)|"
+    r"[А-ЯЁІЇЄ][\w'’-]+(?:щин[іеуи]|щине|чин[іе])\b|"
+    r"[А-ЯЁІЇЄ][\w'’-]+(?:ському|ському|ском|цькому|цком|зькому)\b(?=\s*[,.;]|$)"
+)
+_PRONOUN_SPEAKER = re.compile(
+    r"(?:розповів|розповіла|сказав|сказала|заявив|заявила|додав|додала|написав|написала|повідомив|"
+    r"сообщил|сообщила|заявил|заявила|добавил|добавила|написал|написала|рассказал|рассказала|"
+    r"said|added|wrote|says)\s+(?:він|вона|он|она|he|she)\b|(?:he|she)\s+(?:said|added|wrote)",
     re.I,
 )
 _CLAUSE_BREAK = re.compile(r"[,;:()«»]|\s(?:а также|and also|as well as|а ещё|а еще|ще|ещё|еще)\s")
@@ -794,7 +841,10 @@ def _enumeration(sentence: str) -> list[str]:
 
 
 def claim_id(document_id: str, span_start: int, span_end: int, region: str | None, outcome: str,
-             count: int, is_total: bool) -> str:
-    """Stable id: the same claim keeps it across re-extraction."""
-    key = "|".join(map(str, (document_id, span_start, span_end, region, outcome, count, is_total)))
+             count: int, is_total: bool, repeat: int = 1) -> str:
+    """Stable id: the same claim keeps it across re-extraction (first 16 hex of a sha1)."""
+    parts: tuple = (document_id, span_start, span_end, region, outcome, count, is_total)
+    if repeat > 1:
+        parts += (repeat,)
+    key = "|".join(map(str, parts))
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]

@@ -198,3 +198,21 @@ def test_seed_article() -> None:
     assert towns.select("name", "region_code", "resolved").rows() == [
         ("Borovsk", "RU-KLU", True), ("Kirov", "RU-KLU", True), ("Maloyaroslavets", "RU-KLU", True),
         ("Yernov", None, False)]
+
+
+def test_districts_share_the_speakers_region_and_ids_stay_unique() -> None:
+    claims, _ = extract_claims(_docs(
+        "Про це повідомив голова Дніпропетровської ОВА Сергій Лисак. "
+        "Вночі над областю знищили 4 безпілотники. По два – у Нікопольському та Павлоградському районах."
+    ))
+    assert sorted(_facts(claims), key=str) == [("UA-12", 2, "intercepted"), ("UA-12", 2, "intercepted"),
+                                               ("UA-12", 4, "intercepted")]
+    assert claims["claim_id"].n_unique() == claims.height
+
+
+def test_pronoun_points_back_to_the_named_speaker() -> None:
+    claims, _ = extract_claims(_docs(
+        "Губернатор Брянской области Александр Богомаз выступил утром. "
+        "«Ночью силы ПВО уничтожили три беспилотника», — написал он."
+    ))
+    assert claims.select("region_code", "count", "speaker_role").rows() == [("RU-BRY", 3, "regional_head")]
