@@ -158,7 +158,7 @@ _TITLE_NEAR = re.compile(
     re.I,
 )
 _REPORT_VERB = re.compile(
-    r"сообщ|заяв|написал|рассказал|said|says|report|confirm|announc|stated|wrote|according|"
+    r"сообщ|заяв|написал|рассказал|said|says|report|confirm|announc|stated|wrote|according|claim|"
     r"повідом|заявив|написав|розповів|за словами|по словам|по данным|по информации|"
     r"об этом|про це|this was",
     re.I,
@@ -198,7 +198,7 @@ def _tokens_after(text: str, pos: int, n: int = 6) -> list[tuple[str, int, int, 
 
 def _is_adjective(word: str, lang: str) -> bool:
     if lang == "en":
-        return bool(_SKIP_EN.match(word))
+        return bool(_SKIP_EN.match(word)) or ("-" in word and not DRONE_WORD.match(word))
     w = word.lower()
     if re.search(r"(?:ых|их|ого|ому|ой|ий|ый|ая|ые|ие|ую|ими|ыми|ому|ої|ій|ого|ими|их|і|ні|ні)$", w):
         return True
@@ -234,8 +234,17 @@ def classify_numbers(sentence: str, lang: str) -> list[_Mention]:
         kind = None
         forced = None
         tail = sentence[n.end:n.end + 40]
-        if re.match(r"^\s*(?:out\s+)?(?:of|из|з|із)\s+(?:them|those|these|which|the drones|них|яких|которых|\d+)", tail, re.I) or re.match(r"^\s*out\s+\d+", tail):
+        of_m = re.match(r"^\s*(?:out\s+)?(?:of|из|з|із)\s+(?:them|those|these|which|the drones|них|яких|которых)\b", tail, re.I)
+        of_n = re.match(r"^\s*(?:out\s+(?:of\s+)?|of\s+|из\s+|з\s+|із\s+)(\d+)", tail, re.I)
+        if of_m:
             kind = "drone"
+            toks = []
+        elif of_n:
+            rest = _tokens_after(sentence, n.end + of_n.end(), 5)
+            if any(DRONE_WORD.match(w.lower()) for w, *_ in rest[:4]):
+                kind = "drone"
+            else:
+                continue
             toks = []
         for word, s, e, gap in toks:
             lw = word.lower()
@@ -383,6 +392,8 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
             s, e = sentences[i]
             found = []
             for p in places_api.find_places(text[s:e]):
+                if p.surface.isupper() and len(p.surface) > 3 or _METONYM_AFTER.match(text[s + p.end:s + p.end + 30]):
+                    continue  # "KYIV (Reuters) -", "Moscow launched", "Moscow time"
                 if _TITLE_NEAR.search(text[s:e][:p.start]) or re.search(
                         r"(?:командуванн\w*|командовани\w*|command)\s*[«“\"]?\s*$", text[s:e][:p.start], re.I):
                     p = replace(p, kind="speaker_" + p.kind)
@@ -523,7 +534,7 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
                     outcome = _outcome_at(text[ns:ne], 0, 0)
             if outcome is None and claims and claims[-1].sent in (i - 2, i - 1, i):
                 outcome = claims[-1].outcome
-            if k and re.match(r"^\s*(?:out\s+)?(?:of|из|з|із)\s*$", sent[mentions[k - 1].end:m.start], re.I):
+            if k and re.match(r"^\s*(?:out\s+(?:of\s+)?|of\s+|из\s+|з\s+|із\s+)$", sent[mentions[k - 1].end:m.start], re.I):
                 outcome = "launched"
             if outcome is None:
                 continue
@@ -533,6 +544,10 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
             own = _own_places(sent, s, mentions, k, sent_places)
             if m.kind == "elliptic" and not own:
                 continue
+            if m.kind == "elliptic" and _CASUALTY.search(sent[m.end:m.end + 40]):
+                continue
+            if k and _SUBSET.search(sent[max(0, m.start - 30):m.start]) and claims and claims[-1].sent == i and claims[-1].region:
+                continue  # "seven over the Moscow Region, including two flying toward Moscow"
             # "летевших на Москву" names a target; where it was downed wins when also named
             aimed = [p for p in own if _TARGET.search(text[max(0, p.start - 25):p.start])]
             if aimed and len(aimed) < len(own):
@@ -722,6 +737,13 @@ _PRONOUN_SPEAKER = re.compile(
     r"(?:розповів|розповіла|сказав|сказала|заявив|заявила|додав|додала|написав|написала|повідомив|"
     r"сообщил|сообщила|заявил|заявила|добавил|добавила|написал|написала|рассказал|рассказала|"
     r"said|added|wrote|says)\s+(?:він|вона|он|она|he|she)\b|(?:he|she)\s+(?:said|added|wrote)",
+    re.I,
+)
+_CASUALTY = re.compile(r"injur|killed|wounded|dead|died|hurt|ранен|погиб|пострада|загин|поранен|травм|люд|people|civilian", re.I)
+_SUBSET = re.compile(r"(?:including|в том числе|у тому числі|включая|among them|з яких|из которых)\s+$", re.I)
+_METONYM_AFTER = re.compile(
+    r"^\s+(?:has\s+|have\s+|had\s+)?(?:launched|said|says|claimed|claims|fired|sent|used|attacked|struck|"
+    r"reported|denied|time|время|времени|часу|запустил\w*|заявил\w*)\b|^\s+time\b|^\s*\(\d",
     re.I,
 )
 _CLAUSE_BREAK = re.compile(r"[,;:()«»]|\s(?:а также|and also|as well as|а ещё|а еще|ще|ещё|еще)\s")
