@@ -4,9 +4,11 @@
 -- (region_code NULL) reconcile national totals; they are never added to the regions.
 --
 -- Independent speakers: one per speaker_key, so reprints and retellings of one claim count once.
--- A speaker is partial when their known windows sit strictly inside another speaker's ("03:00-05:00"
--- against the ministry's overnight), or when they only name towns while another speaker covers the
--- whole region; partial figures are lower bounds, not rivals, unless no speaker covers the whole.
+-- A speaker is partial when their known windows sit inside another speaker's (an hour's slack at
+-- each end) and span less than two thirds of it ("03:00-05:00" against the ministry's overnight; a
+-- governor's 21:00-06:50 against the ministry's 21:00-07:00 is the same night, not a part), or when
+-- they only name towns while another speaker covers the whole region; partial figures are lower
+-- bounds, not rivals, unless no speaker covers the whole.
 -- count_low / count_high: the smallest and largest figure of the speakers counted; a partial figure
 --   above count_high raises it (the whole cannot be smaller than a part).
 -- count_best: the conservative choice, with why in count_best_reason: the figure itself when every
@@ -34,10 +36,10 @@ nesting as (
                 and (
                     (figures.is_place_level and not other.is_place_level)
                     or (
-                        other.coverage_start <= figures.coverage_start
-                        and figures.coverage_end <= other.coverage_end
-                        and (other.coverage_start, other.coverage_end)
-                            <> (figures.coverage_start, figures.coverage_end)
+                        other.coverage_start - interval 1 hour <= figures.coverage_start
+                        and figures.coverage_end <= other.coverage_end + interval 1 hour
+                        and 3 * date_diff('second', figures.coverage_start, figures.coverage_end)
+                            < 2 * date_diff('second', other.coverage_start, other.coverage_end)
                     )
                 )
         ) as is_partial

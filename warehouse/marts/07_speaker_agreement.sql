@@ -2,8 +2,8 @@
 -- least one incident (same scope, region, reporting window, outcome and weapon): how often they agree.
 --
 -- A pair agrees on an incident when their figures are equal, or, when one speaker covers only a part
--- of the other's (known windows strictly inside the other's, or towns only against the whole
--- region), when the part's figure does not exceed the whole's (a part of the night cannot hold more
+-- of the other's (known windows inside the other's and under two thirds as long, as in incidents;
+-- or towns only against the whole region), when the part's figure does not exceed the whole's (a part of the night cannot hold more
 -- drones than the whole night). mean_abs_difference compares like with like: pairs where neither
 -- covers only a part of the other.
 -- disagreeing_claim_ids: the current claims behind the incidents they disagree on, to read the quotes.
@@ -23,12 +23,16 @@ pairs as (
         a.figure as figure_a,
         b.figure as figure_b,
         (b.is_place_level and not a.is_place_level) or coalesce(
-            a.coverage_start <= b.coverage_start and b.coverage_end <= a.coverage_end
-            and (a.coverage_start, a.coverage_end) <> (b.coverage_start, b.coverage_end), false
+            a.coverage_start - interval 1 hour <= b.coverage_start
+            and b.coverage_end <= a.coverage_end + interval 1 hour
+            and 3 * date_diff('second', b.coverage_start, b.coverage_end)
+                < 2 * date_diff('second', a.coverage_start, a.coverage_end), false
         ) as b_inside_a,
         (a.is_place_level and not b.is_place_level) or coalesce(
-            b.coverage_start <= a.coverage_start and a.coverage_end <= b.coverage_end
-            and (a.coverage_start, a.coverage_end) <> (b.coverage_start, b.coverage_end), false
+            b.coverage_start - interval 1 hour <= a.coverage_start
+            and a.coverage_end <= b.coverage_end + interval 1 hour
+            and 3 * date_diff('second', a.coverage_start, a.coverage_end)
+                < 2 * date_diff('second', b.coverage_start, b.coverage_end), false
         ) as a_inside_b,
         list_concat(a.counted_claim_ids, b.counted_claim_ids) as pair_claim_ids
     from figures as a
