@@ -1,7 +1,7 @@
-"""The check queries in warehouse/checks/, each run on a tiny in-memory warehouse."""
+"""The check queries in warehouse/checks/, each run on a tiny migrated in-memory warehouse: every
+check fires on bad data with its severity and stays silent on data that is right."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -9,80 +9,11 @@ import duckdb
 import polars as pl
 import pytest
 
-from transforms.schema import CLAIM_PLACE_SCHEMA, CLAIM_SCHEMA, DQ_FINDING_SCHEMA, UTC_TS
+from tests.unit.dq_warehouse import claim, document, place, reject, run_row, ts, warehouse
+from transforms.schema import DQ_FINDING_SCHEMA
 
 CHECKS_DIR = Path(__file__).resolve().parents[2] / "warehouse" / "checks"
 COMMON_COLUMNS = ["check_name", "severity", "document_ids", "claim_ids", "region_code", "message"]
-
-CLAIMS_VIEW_SCHEMA = {
-    "source": pl.String,
-    "published_at": UTC_TS,
-    **{c: t for c, t in CLAIM_SCHEMA.items() if c != "claim_no"},
-}
-
-REGIONS = pl.DataFrame(
-    {
-        "code": ["RU-KLU", "RU-BRY", "RU-KRS", "RU-MOW"],
-        "country": ["RU"] * 4,
-        "kind": ["oblast", "oblast", "oblast", "city"],
-        "name_en": ["Kaluga", "Bryansk", "Kursk", "Moscow"],
-        "name_ru": [None] * 4,
-        "name_uk": [None] * 4,
-    }
-)
-
-
-def ts(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=timezone.utc)
-
-
-def claim(claim_id: str, count: int | None, **fields: Any) -> dict[str, Any]:
-    """A claims-view row: 'intercepted' drones by the defence ministry unless told otherwise."""
-    row: dict[str, Any] = {c: None for c in CLAIMS_VIEW_SCHEMA}
-    row.update(
-        claim_id=claim_id,
-        document_id="doc1",
-        source="mil",
-        published_at=ts("2026-11-20 07:00"),
-        speaker="Ministry of Defence",
-        speaker_role="defence_ministry",
-        outcome="intercepted",
-        count=count,
-        count_qualifier="exact",
-        is_total=False,
-        is_cumulative=False,
-        weapon="drone",
-        quote=f"quote of {claim_id}",
-        span_start=0,
-        span_end=10,
-    )
-    row.update(fields)
-    return row
-
-
-def place(claim_id: str, name: str, resolved: bool, **fields: Any) -> dict[str, Any]:
-    row = {"claim_id": claim_id, "name": name, "locality_id": 1 if resolved else None,
-           "region_code": "RU-KLU", "resolved": resolved}
-    row.update(fields)
-    return row
-
-
-def warehouse(claims: list[dict[str, Any]], places: list[dict[str, Any]] = ()) -> duckdb.DuckDBPyConnection:
-    """An in-memory warehouse with the relations the checks read."""
-    con = duckdb.connect(":memory:")
-    claims_frame = pl.DataFrame(claims, schema=CLAIMS_VIEW_SCHEMA)
-    places_frame = pl.DataFrame(list(places), schema=CLAIM_PLACE_SCHEMA)
-    con.register("claims_frame", claims_frame)
-    con.register("places_frame", places_frame)
-    con.register("regions_frame", REGIONS)
-    con.execute("create table claims as select * from claims_frame")
-    con.execute("create table claim_places as select * from places_frame")
-    con.execute("create table regions as select * from regions_frame")
-    con.execute("create table documents (id varchar, source varchar, published_at timestamptz, url varchar,"
-                " title varchar, lang varchar, text varchar, content_hash varchar, first_run_id varchar)")
-    con.execute("create table rejected (origin varchar, record_no bigint, reason varchar, excerpt varchar,"
-                " run_id varchar)")
-    return con
 
 
 def run_check(con: duckdb.DuckDBPyConnection, name: str) -> pl.DataFrame:
@@ -94,7 +25,7 @@ def run_all(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     return pl.concat(frames)
 
 
-# --- breakdown_adds_up -------------------------------------------------------------------------
+# --- breakdown_adds_up, breakdown_item_has_total -------------------------------------------------
 
 def breakdown(*item_counts: int, total: int = 20, **total_fields: Any) -> list[dict[str, Any]]:
     regions = ["RU-KLU", "RU-BRY", "RU-KRS", "RU-MOW"]
@@ -147,12 +78,28 @@ def test_region_listed_twice_in_a_breakdown_is_a_warning():
     assert "region RU-KLU is listed 2 times" in found["message"][0]
 
 
-# --- speakers_disagree -------------------------------------------------------------------------
+def test_item_whose_total_is_missing_is_an_error():
+    rows = [claim("i1", 10, parent_claim_id="gone", region_code="RU-KLU", quote="10 over Kaluga")]
+    found = run_check(warehouse(rows), "breakdown_item_has_total")
+    assert found.select("severity", "claim_ids", "document_ids").to_dicts() == [
+        {"severity": "error", "claim_ids": ["i1"], "document_ids": ["doc1"]}
+    ]
+    assert "belongs to total gone, which is not a claim" in found["message"][0]
+    assert run_check(warehouse(breakdown(10, 10)), "breakdown_item_has_total").is_empty()
+
+
+# --- speakers_disagree, reprinted_claim ---------------------------------------------------------
 
 def governor(claim_id: str, count: int, **fields: Any) -> dict[str, Any]:
-    defaults = {"document_id": "doc2", "speaker": "Governor of Kaluga", "speaker_role": "regional_head",
-                "region_code": "RU-KLU", "quote": f"governor: {count} drones shot down"}
+    defaults = {"document_id": "doc2", "source": "gov", "speaker": "Governor of Kaluga",
+                "speaker_role": "regional_head", "region_code": "RU-KLU",
+                "quote": f"governor: {count} drones shot down"}
     return claim(claim_id, count, **(defaults | fields))
+
+
+NIGHT = {"window_start": ts("2026-11-19 20:00"), "window_end": ts("2026-11-20 07:00")}
+EARLY = {"window_start": ts("2026-11-19 23:00"), "window_end": ts("2026-11-20 03:00")}
+DAY = {"window_start": ts("2026-11-20 07:00"), "window_end": ts("2026-11-20 14:00")}
 
 
 def test_two_speakers_same_day_different_counts_is_a_warning_with_both_quotes():
@@ -186,56 +133,102 @@ def test_different_days_or_agreeing_counts_or_same_speaker_are_no_finding():
         assert run_check(warehouse(rows), "speakers_disagree").is_empty()
 
 
+def test_one_speaker_named_three_ways_is_never_compared_with_itself():
+    rows = [
+        claim("a", 12, region_code="RU-BRY", speaker="Минобороны России"),
+        claim("b", 10, region_code="RU-BRY", speaker="defence ministry", document_id="doc2", source="wire"),
+        claim("c", 9, region_code="RU-BRY", speaker="Russian Ministry of Defence", document_id="doc3"),
+        governor("g1", 5, speaker="Vladislav Shapsha", document_id="doc4"),
+        governor("g2", 6, speaker="governor of the Kaluga region", document_id="doc5"),
+    ]
+    assert run_check(warehouse(rows), "speakers_disagree").is_empty()
+
+
+def test_a_reprint_is_one_claim_not_a_second_speaker():
+    rows = [
+        claim("mod", 12, region_code="RU-BRY", speaker="Минобороны России", quote="12 — над Брянской областью", **NIGHT),
+        claim("wire", 12, region_code="RU-BRY", speaker="defence ministry", document_id="news1", source="Wire",
+              published_at=ts("2026-11-20 09:00"), quote="the ministry said 12 over Bryansk"),
+        claim("daily", 12, region_code="RU-BRY", speaker="Russian Ministry of Defence", document_id="news2",
+              source="Daily", published_at=ts("2026-11-20 10:00")),
+        governor("gov", 14, region_code="RU-BRY", speaker="Bryansk governor", quote="14 shot down tonight", **EARLY),
+    ]
+    con = warehouse(rows)
+    found = run_check(con, "speakers_disagree")
+    assert found.select("severity", "claim_ids", "document_ids").to_dicts() == [
+        {"severity": "error", "claim_ids": ["gov", "mod"], "document_ids": ["doc1", "doc2"]}
+    ]
+    assert "retold by 2 more document(s)" in found["message"][0]
+    reprints = run_check(con, "reprinted_claim")
+    assert reprints.select("severity", "claim_ids", "document_ids").to_dicts() == [
+        {"severity": "info", "claim_ids": ["daily", "mod", "wire"], "document_ids": ["doc1", "news1", "news2"]}
+    ]
+    assert "retold by 3 documents" in reprints["message"][0] and "not as corroboration" in reprints["message"][0]
+
+
+def test_a_claim_told_once_is_no_reprint():
+    rows = [claim("a", 12, region_code="RU-BRY"), claim("b", 12, region_code="RU-KLU", document_id="doc2"),
+            claim("c", 12, region_code="RU-BRY", document_id="doc3", published_at=ts("2026-11-21 09:00"))]
+    assert run_check(warehouse(rows), "reprinted_claim").is_empty()
+
+
 def test_totals_are_compared_only_with_totals():
     rows = [claim("a", 30, region_code="RU-KLU", is_total=True), governor("b", 10)]
     assert run_check(warehouse(rows), "speakers_disagree").is_empty()
 
 
 def test_smaller_count_over_nested_window_is_info():
-    night = {"window_start": ts("2026-11-19 20:00"), "window_end": ts("2026-11-20 07:00")}
-    early = {"window_start": ts("2026-11-19 23:00"), "window_end": ts("2026-11-20 03:00")}
-    rows = [claim("a", 11, region_code="RU-KLU", **night), governor("b", 6, **early)]
+    rows = [claim("a", 11, region_code="RU-KLU", **NIGHT), governor("b", 6, **EARLY)]
     found = run_check(warehouse(rows), "speakers_disagree")
     assert found["severity"].to_list() == ["info"]
 
 
-def test_larger_count_over_nested_window_is_an_error():
-    night = {"window_start": ts("2026-11-19 20:00"), "window_end": ts("2026-11-20 07:00")}
-    early = {"window_start": ts("2026-11-19 23:00"), "window_end": ts("2026-11-20 03:00")}
-    rows = [claim("a", 11, region_code="RU-KLU", **night), governor("b", 14, **early)]
+def test_larger_count_over_nested_window_is_an_error_unless_a_bound():
+    rows = [claim("a", 11, region_code="RU-KLU", **NIGHT), governor("b", 14, **EARLY)]
     found = run_check(warehouse(rows), "speakers_disagree")
     assert found["severity"].to_list() == ["error"]
     assert "larger yet covers a shorter window" in found["message"][0]
+    rows[1]["count_qualifier"] = "at_least"
+    assert run_check(warehouse(rows), "speakers_disagree")["severity"].to_list() == ["warning"]
 
 
 def test_same_window_different_counts_is_an_error_and_disjoint_windows_no_finding():
-    night = {"window_start": ts("2026-11-19 20:00"), "window_end": ts("2026-11-20 07:00")}
-    day = {"window_start": ts("2026-11-20 07:00"), "window_end": ts("2026-11-20 14:00")}
-    same = [claim("a", 11, region_code="RU-KLU", **night), governor("b", 10, **night)]
-    disjoint = [claim("a", 11, region_code="RU-KLU", **night), governor("b", 10, **day)]
+    same = [claim("a", 11, region_code="RU-KLU", **NIGHT), governor("b", 10, **NIGHT)]
+    disjoint = [claim("a", 11, region_code="RU-KLU", **NIGHT), governor("b", 10, **DAY)]
     assert run_check(warehouse(same), "speakers_disagree")["severity"].to_list() == ["error"]
     assert run_check(warehouse(disjoint), "speakers_disagree").is_empty()
 
 
-# --- count, region, locality -------------------------------------------------------------------
+def test_partly_overlapping_or_one_unknown_window_is_a_warning():
+    partial = [claim("a", 11, region_code="RU-KLU", **NIGHT),
+               governor("b", 10, window_start=ts("2026-11-20 05:00"), window_end=ts("2026-11-20 09:00"))]
+    one_unknown = [claim("a", 11, region_code="RU-KLU", **NIGHT), governor("b", 10)]
+    for rows in (partial, one_unknown):
+        assert run_check(warehouse(rows), "speakers_disagree")["severity"].to_list() == ["warning"]
+
+
+# --- count, region, places ----------------------------------------------------------------------
 
 def test_count_missing_or_below_one_is_an_error_and_huge_a_warning():
-    rows = [claim("a", None), claim("b", 0), claim("c", 12000), claim("d", 5000)]
+    rows = [claim("a", None), claim("b", 0), claim("c", 12000), claim("d", 5000), claim("e", -3)]
     found = run_check(warehouse(rows), "count_is_positive_integer")
-    assert found.select("claim_ids", "severity").to_dicts() == [
+    assert found.sort("claim_ids").select("claim_ids", "severity").to_dicts() == [
         {"claim_ids": ["a"], "severity": "error"},
         {"claim_ids": ["b"], "severity": "error"},
         {"claim_ids": ["c"], "severity": "warning"},
+        {"claim_ids": ["e"], "severity": "error"},
     ]
 
 
-def test_unknown_region_code_is_an_error():
+def test_unknown_region_code_is_an_error_and_on_a_town_a_warning():
     rows = [claim("a", 3, region_code="RU-XXX"), claim("b", 3, region_code="RU-KLU"), claim("c", 3)]
-    found = run_check(warehouse(rows), "region_code_known")
-    assert found.select("claim_ids", "severity", "region_code").to_dicts() == [
-        {"claim_ids": ["a"], "severity": "error", "region_code": "RU-XXX"}
+    places = [place("b", "Kaluga", True), place("b", "Nowhere", True, region_code="RU-ZZZ")]
+    found = run_check(warehouse(rows, places), "region_code_known")
+    assert found.sort("claim_ids").select("claim_ids", "severity", "region_code").to_dicts() == [
+        {"claim_ids": ["a"], "severity": "error", "region_code": "RU-XXX"},
+        {"claim_ids": ["b"], "severity": "warning", "region_code": "RU-ZZZ"},
     ]
-    assert "'RU-XXX'" in found["message"][0]
+    assert "'RU-XXX'" in found.sort("claim_ids")["message"][0]
 
 
 def test_unresolved_town_is_a_warning():
@@ -248,13 +241,133 @@ def test_unresolved_town_is_a_warning():
     assert found["message"][0].startswith("town 'Yernov' named with claim a could not be resolved")
 
 
-# --- all checks together -----------------------------------------------------------------------
+def test_town_outside_the_claimed_region_is_a_warning():
+    rows = [claim("a", 3, region_code="RU-KLU"), claim("m", 2, region_code="RU-MOW"),
+            claim("s", 5, region_code="SEA-BLACK")]
+    places = [place("a", "Kaluga", True), place("a", "Bryansk", True, region_code="RU-BRY"),
+              place("m", "Odintsovo", True, region_code="RU-MOS"), place("s", "Sochi", True, region_code="RU-KDA"),
+              place("a", "Yernov", False, region_code="RU-KRS")]
+    found = run_check(warehouse(rows, places), "place_in_claimed_region")
+    assert found.select("severity", "claim_ids", "region_code", "place_region").to_dicts() == [
+        {"severity": "warning", "claim_ids": ["a"], "region_code": "RU-KLU", "place_region": "RU-BRY"}
+    ]
+    assert "town 'Bryansk' named with claim a lies in RU-BRY, not in RU-KLU" in found["message"][0]
+
+
+# --- plausibility -------------------------------------------------------------------------------
+
+def test_window_in_the_future_is_an_error_and_after_publication_a_warning():
+    runs = [run_row("run-1", ts("2026-11-21 12:00"))]
+    rows = [
+        claim("future", 3, window_start=ts("2026-11-22 20:00"), window_end=ts("2026-11-23 07:00"),
+              published_at=ts("2026-11-21 08:00"), window_text="the night of 23 November"),
+        claim("late", 3, document_id="doc2", window_start=ts("2026-11-20 10:00"), window_end=ts("2026-11-20 11:00"),
+              published_at=ts("2026-11-20 07:00")),
+        claim("fine", 3, document_id="doc3", **NIGHT),
+    ]
+    found = run_check(warehouse(rows, runs=runs), "window_plausible").sort("severity")
+    assert found.select("severity", "claim_ids").to_dicts() == [
+        {"severity": "error", "claim_ids": ["future"]}, {"severity": "warning", "claim_ids": ["late"]}]
+    assert "after the run started (2026-11-21 12:00:00+00)" in found["message"][0]
+    assert "the night of 23 November" in found["message"][0]
+
+
+def test_speaker_role_contradicting_its_channel_is_a_warning():
+    channel = "Губернатор Калужской области"
+    docs = [document("gov/1", channel=channel, source=channel), document("gov/2", channel=channel, source=channel),
+            document("mod/1", channel="Минобороны России", source="Минобороны России")]
+    rows = [
+        claim("wrong", 3, document_id="gov/1", speaker=channel, speaker_role="defence_ministry"),
+        claim("right", 3, document_id="gov/2", speaker=channel, speaker_role="regional_head"),
+        claim("quoted", 5, document_id="gov/2", speaker="Минобороны", speaker_role="defence_ministry"),
+        claim("mod_ok", 7, document_id="mod/1", speaker="Минобороны России", speaker_role="defence_ministry"),
+        claim("mod_bad", 7, document_id="mod/1", speaker=None, speaker_role="regional_head"),
+    ]
+    found = run_check(warehouse(rows, documents=docs), "speaker_role_matches_channel").sort("claim_ids")
+    assert found.select("severity", "claim_ids", "channel_role").to_dicts() == [
+        {"severity": "warning", "claim_ids": ["mod_bad"], "channel_role": "defence_ministry"},
+        {"severity": "warning", "claim_ids": ["wrong"], "channel_role": "regional_head"},
+    ]
+    assert "whose name says regional_head, but carries speaker role defence_ministry" in found["message"][1]
+
+
+# --- pipeline health ----------------------------------------------------------------------------
+
+def test_rejected_records_are_one_info_finding_per_reason():
+    rejected = [reject("a.jsonl", 4, "line 4: invalid JSON: Unterminated string at column 62"),
+                reject("a.jsonl", 9, "line 9: invalid JSON: Expecting value", run_id="run-0"),
+                reject("a.jsonl", 6, "empty text"),
+                reject("b.jsonl", 2, "document id 'x' was loaded before with a different text; the first version is kept")]
+    runs = [run_row("run-0", ts("2026-11-19 00:00")), run_row("run-1", ts("2026-11-20 00:00"))]
+    found = run_check(warehouse(rejected=rejected, runs=runs), "rejected_records").sort("finding_key")
+    assert found.select("severity", "finding_key", "rejected_count", "rejected_new").rows() == [
+        ("info", "document id '…' was loaded before with a different text; the first version is kept", 1, 1),
+        ("info", "empty text", 1, 1),
+        ("info", "invalid JSON", 2, 1),
+    ]
+    assert found["message"][2] == ('2 record(s) rejected as "invalid JSON" (1 in the latest run); '
+                                   "e.g. a.jsonl:4, a.jsonl:9")
+    assert run_check(warehouse(), "rejected_records").is_empty()
+
+
+def volume_history(latest: dict[str, int]) -> duckdb.DuckDBPyConnection:
+    """Three earlier runs that each added 10 documents of 'wire' and 6 of 'gov', then run-4 adding `latest`."""
+    runs = [run_row(f"run-{n}", ts(f"2026-11-2{n} 00:00")) for n in range(1, 5)]
+    counts = [{"wire": 10, "gov": 6}] * 3 + [latest]
+    docs = [document(f"{source}-{n}-{k}", source=source, first_run_id=f"run-{n + 1}")
+            for n, by_source in enumerate(counts) for source, volume in by_source.items() for k in range(volume)]
+    return warehouse(documents=docs, runs=runs)
+
+
+def test_a_source_whose_volume_dropped_is_a_warning():
+    found = run_check(volume_history({"wire": 1, "gov": 5, "new": 3}), "source_volume_dropped")
+    assert found.select("severity", "latest_documents", "average_documents").rows() == [("warning", 1, 10.0)]
+    assert "source 'wire' added 1 document(s) in the latest run against 10.0 on average" in found["message"][0]
+    steady = volume_history({"wire": 9, "gov": 6})
+    nothing_new = volume_history({})  # an unchanged dump re-read: no run added anything
+    for con in (steady, nothing_new):
+        assert run_check(con, "source_volume_dropped").is_empty()
+
+
+def test_drone_documents_without_claims_are_one_recall_warning():
+    docs = [document("silent", "Air defences shot down several drones over the region overnight."),
+            document("тихий", "Над областью сбиты беспилотники, пострадавших нет."),
+            document("spoken", "Two drones were shot down."),
+            document("grain", "Grain exports rose by 12 percent; dronewatch is not about grain.")]
+    found = run_check(warehouse([claim("a", 2, document_id="spoken")], documents=docs), "drone_document_without_claim")
+    assert found.select("severity", "document_ids", "silent_documents").rows() == [
+        ("warning", ["silent", "тихий"], 2)]
+    assert found["message"][0].startswith("2 of 3 document(s) about drones yielded no claim")
+    quiet = warehouse([claim("a", 2, document_id="spoken")], documents=docs[2:])
+    assert run_check(quiet, "drone_document_without_claim").is_empty()
+
+
+def test_a_source_far_behind_the_others_is_stale_info():
+    docs = [document("w1", source="wire", published_at=ts("2026-11-20 07:00")),
+            document("g1", source="gov", published_at=ts("2026-11-19 07:00")),
+            document("o1", source="old", published_at=ts("2026-11-01 07:00"))]
+    found = run_check(warehouse(documents=docs), "source_stale")
+    assert found.select("severity", "days_behind").rows() == [("info", 19)]
+    assert found["message"][0].startswith("source 'old' has published nothing since 2026-11-01")
+    assert run_check(warehouse(documents=docs[:2]), "source_stale").is_empty()
+
+
+# --- all checks together ------------------------------------------------------------------------
 
 def test_correct_data_gives_no_findings():
-    rows = [*breakdown(10, 8, 2), governor("g", 10, published_at=ts("2026-11-21 09:00"))]
+    rows = [*breakdown(10, 8, 2, **NIGHT), governor("g", 10, published_at=ts("2026-11-21 09:00"))]
+    for row in rows[1:4]:
+        row.update(NIGHT)
     rows[1]["span_start"] = 21
     places = [place("g", "Kaluga", True)]
-    assert run_all(warehouse(rows, places)).is_empty()
+    runs = [run_row("run-1", ts("2026-11-21 10:00"))]
+    docs = [document("doc1", "20 drones intercepted: 10 over Kaluga, 8 over Bryansk, 2 over Kursk", source="mil",
+                     published_at=ts("2026-11-20 07:00"), channel="Минобороны России"),
+            document("doc2", "The governor says 10 drones were shot down", source="gov",
+                     published_at=ts("2026-11-21 09:00")),
+            document("grain", "Grain exports rose", source="wire", published_at=ts("2026-11-20 12:00"))]
+    found = run_all(warehouse(rows, places, documents=docs, runs=runs))
+    assert found.is_empty(), found["message"].to_list()
 
 
 @pytest.mark.parametrize("name", sorted(p.stem for p in CHECKS_DIR.glob("*.sql")))
@@ -262,6 +375,7 @@ def test_every_check_returns_the_common_columns_typed_like_findings(name):
     found = run_check(warehouse(breakdown(10, 8)), name)
     for column in COMMON_COLUMNS:
         assert found.schema[column] == DQ_FINDING_SCHEMA[column], (name, column)
+    assert "finding_key" in found.columns
 
 
 def test_breakdown_with_an_uncounted_item_is_left_to_the_count_check():

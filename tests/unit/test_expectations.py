@@ -14,40 +14,19 @@ import pytest
 
 from expectations import suites
 from expectations.runner import finding_id, findings_from_validation, gx_context, run_checks, validate
-from transforms.schema import CLAIM_PLACE_SCHEMA, CLAIM_SCHEMA, DQ_FINDING_SCHEMA, UTC_TS
+from tests.unit import dq_warehouse
+from tests.unit.dq_warehouse import CLAIMS_VIEW_SCHEMA, REGIONS
+from transforms.schema import DQ_FINDING_SCHEMA
 
-CLAIMS_VIEW_SCHEMA = {
-    "source": pl.String,
-    "published_at": UTC_TS,
-    **{c: t for c, t in CLAIM_SCHEMA.items() if c != "claim_no"},
-}
-REGION_CODES = ["RU-KLU", "RU-BRY"]
 NOON = datetime(2026, 11, 20, 12, tzinfo=timezone.utc)
 
 
 def claim(claim_id: str | None, count: int | None, **fields: Any) -> dict[str, Any]:
-    row: dict[str, Any] = {c: None for c in CLAIMS_VIEW_SCHEMA}
-    row.update(
-        claim_id=claim_id, document_id="doc1", published_at=NOON, speaker="Ministry of Defence",
-        speaker_role="defence_ministry", outcome="intercepted", count=count, count_qualifier="exact",
-        is_total=False, is_cumulative=False, region_code="RU-KLU", weapon="drone",
-        quote=f"quote of {claim_id}", span_start=0, span_end=10,
-    )
-    row.update(fields)
-    return row
+    return dq_warehouse.claim(claim_id, count, **({"published_at": NOON, "region_code": "RU-KLU"} | fields))
 
 
 def warehouse(claims: list[dict[str, Any]], places: list[dict[str, Any]] = ()) -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect(":memory:")
-    for name, frame in {
-        "claims": pl.DataFrame(claims, schema=CLAIMS_VIEW_SCHEMA),
-        "claim_places": pl.DataFrame(list(places), schema=CLAIM_PLACE_SCHEMA),
-        "regions": pl.DataFrame({"code": REGION_CODES, "country": ["RU", "RU"], "kind": ["oblast", "oblast"],
-                                 "name_en": ["Kaluga", "Bryansk"], "name_ru": [None, None], "name_uk": [None, None]}),
-    }.items():
-        con.register(f"{name}_frame", frame)
-        con.execute(f"create table {name} as select * from {name}_frame")
-    return con
+    return dq_warehouse.warehouse(claims, places)
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +52,7 @@ def test_claims_suite_turns_rejected_rows_into_findings(context):
         ],
         schema=CLAIMS_VIEW_SCHEMA,
     )
-    suite = suites.claims_suite(REGION_CODES)
+    suite = suites.claims_suite(REGIONS["code"].to_list())
     result = validate(
         context, "claims_rejects", claims, suite,
         {"result_format": "COMPLETE", "unexpected_index_column_names": ["claim_id", "document_id", "region_code"]},

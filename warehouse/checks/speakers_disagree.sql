@@ -1,13 +1,28 @@
--- One row per pair of claims by different speakers giving different counts for the same region,
--- outcome, weapon and place over overlapping windows (or, windows unknown, in the same document or
--- published on the same UTC day).
-with statements as (
+-- One row per pair of independent statements by different speakers giving different counts for the
+-- same region, outcome, weapon and place over overlapping windows (or, windows unknown, in the same
+-- document or on the same reporting day).
+--
+-- A speaker is compared by its key, not its spelling (as in the claim_lineage mart): the defence
+-- ministry and the military are their role ("defence ministry", "Минобороны России" and "Russian
+-- Ministry of Defence" are one speaker); a regional or city head is the role plus the region; anyone
+-- else is lower(speaker). One speaker is never compared with itself.
+-- A statement is one speaker's count for one region, place, outcome and reporting day: outlets
+-- retelling it (reprints, see reprinted_claim) add documents, not speakers. The earliest claim
+-- speaks for it; its window is the first known window among its claims.
+-- Window logic: a count over a window nested inside another speaker's longer window may be smaller,
+-- never larger. Larger is a contradiction (error, a warning when a count is only a bound); smaller
+-- is explainable (info); unknown or partly overlapping windows are undecidable (warning).
+with claim_rows as (
     select
         claim_id,
         document_id,
-        cast(timezone('UTC', published_at) as date) as published_on,
-        speaker,
-        speaker_role,
+        published_at,
+        case
+            when speaker_role in ('regional_head', 'city_head')
+                then speaker_role || ':' || coalesce(region_code, lower(trim(speaker)), 'unknown')
+            when speaker_role in ('defence_ministry', 'military') then speaker_role
+            else coalesce(lower(trim(speaker)), speaker_role, 'unknown')
+        end as speaker_key,
         coalesce(speaker, speaker_role, 'unknown speaker')
             || if(speaker is not null and speaker_role is not null, format(' ({})', speaker_role), '') as who,
         outcome,
@@ -21,9 +36,38 @@ with statements as (
         window_start,
         window_end,
         window_start is not null and window_end is not null as window_known,
+        cast(timezone('UTC', coalesce(greatest(window_end - interval 1 microsecond, window_start), published_at)) as date)
+            as reporting_day,
+        span_start,
         quote
     from claims
     where region_code is not null and count is not null and outcome is not null
+),
+
+statements as (
+    select
+        speaker_key,
+        region_code,
+        place_key,
+        outcome,
+        weapon,
+        is_total,
+        is_cumulative,
+        count,
+        reporting_day,
+        first(claim_id order by published_at nulls last, document_id, span_start, claim_id) as claim_id,
+        first(document_id order by published_at nulls last, document_id, span_start, claim_id) as document_id,
+        first(who order by published_at nulls last, document_id, span_start, claim_id) as who,
+        first(quote order by published_at nulls last, document_id, span_start, claim_id) as quote,
+        bool_and(is_exact) as is_exact,
+        first(window_start order by not window_known, published_at nulls last, document_id, span_start, claim_id)
+            as window_start,
+        first(window_end order by not window_known, published_at nulls last, document_id, span_start, claim_id)
+            as window_end,
+        bool_or(window_known) as window_known,
+        list_sort(list_distinct(list(document_id))) as document_ids
+    from claim_rows
+    group by all
 ),
 
 pairs as (
@@ -40,17 +84,21 @@ pairs as (
         b.count as count_b,
         a.quote as quote_a,
         b.quote as quote_b,
+        len(a.document_ids) - 1 as reprints_a,
+        len(b.document_ids) - 1 as reprints_b,
+        list_has_any(a.document_ids, b.document_ids) as share_document,
         a.is_exact and b.is_exact as both_exact,
         a.window_known and b.window_known as windows_known,
         a.window_start as start_a,
         a.window_end as end_a,
         b.window_start as start_b,
         b.window_end as end_b,
-        a.published_on as published_a,
-        b.published_on as published_b
+        a.reporting_day as day_a,
+        b.reporting_day as day_b
     from statements as a
     inner join statements as b
         on a.claim_id < b.claim_id
+        and a.speaker_key <> b.speaker_key
         and a.region_code = b.region_code
         and a.outcome = b.outcome
         and a.weapon = b.weapon
@@ -58,15 +106,15 @@ pairs as (
         and a.is_cumulative = b.is_cumulative
         and a.place_key is not distinct from b.place_key
         and a.count <> b.count
-        and (a.speaker_role is distinct from b.speaker_role or a.speaker is distinct from b.speaker)
 ),
 
 related as (
     select
         *,
         case
-            when not windows_known and document_a = document_b then 'same_document'
-            when not windows_known and published_a = published_b then 'same_day'
+            when not windows_known and share_document then 'same_document'
+            when not windows_known and day_a = day_b then 'same_day'
+            when not windows_known then null
             when start_a = start_b and end_a = end_b then 'same_window'
             when start_a <= start_b and end_b <= end_a then 'b_inside_a'
             when start_b <= start_a and end_a <= end_b then 'a_inside_b'
@@ -87,7 +135,7 @@ graded as (
             when 'a_inside_b' then if(count_a > count_b, if(both_exact, 'error', 'warning'), 'info')
         end as severity,
         case relation
-            when 'same_day' then format('windows unknown, both published on {}', published_a)
+            when 'same_day' then format('windows unknown, both about {}', day_a)
             when 'same_document' then 'windows unknown, both in the same document'
             when 'partial_overlap' then 'their windows overlap only in part'
             when 'same_window' then format('over the same window {} to {}', start_a, end_a)
@@ -114,10 +162,15 @@ final as (
         [claim_a, claim_b] as claim_ids,
         region_code,
         format(
-            '{} says {} {} in {} ("{}") but {} says {} ("{}"); {}',
-            who_a, count_a, outcome, region_code, quote_a, who_b, count_b, quote_b, relation_text
+            '{} says {} {} in {} ("{}"){} but {} says {} ("{}"){}; {}',
+            who_a, count_a, outcome, region_code, quote_a,
+            if(reprints_a > 0, format(', retold by {} more document(s)', reprints_a), ''),
+            who_b, count_b, quote_b,
+            if(reprints_b > 0, format(', retold by {} more document(s)', reprints_b), ''),
+            relation_text
         ) as message,
         outcome as finding_key,
+        relation,
         count_a,
         count_b,
         abs(count_a - count_b) as difference

@@ -1,0 +1,38 @@
+-- One row (warning) when documents that talk about drones yielded no claim: a recall alarm for the
+-- extractor. Lists the first 20 such documents by id; read them to see what the extractor missed.
+-- The vocabulary: drone, UAV, unmanned aerial, Shahed, Geran and their Russian and Ukrainian forms.
+with drone_documents as (
+    select id, source, published_at
+    from documents
+    where regexp_matches(
+        lower(text),
+        '\bdrones?\b|\buavs?\b|unmanned aerial|shahed|geran-|беспилот|бпла|дрон|безпілот|шахед|герань|герані'
+    )
+),
+
+silent as (
+    select *
+    from drone_documents
+    anti join (select distinct document_id from claims) as claimed on drone_documents.id = claimed.document_id
+),
+
+final as (
+    select
+        'drone_document_without_claim' as check_name,
+        'warning' as severity,
+        list(id order by id)[:20] as document_ids,
+        []::varchar[] as claim_ids,
+        cast(null as varchar) as region_code,
+        format(
+            '{} of {} document(s) about drones yielded no claim (the extractor may have missed them): {}{}',
+            count(*), (select count(*) from drone_documents),
+            array_to_string(list(id order by id)[:20], ', '),
+            if(count(*) > 20, ', ...', '')
+        ) as message,
+        'recall' as finding_key,
+        count(*) as silent_documents
+    from silent
+    having count(*) > 0
+)
+
+select * from final
