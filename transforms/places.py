@@ -281,8 +281,10 @@ def find_places(text: str) -> list[PlaceMention]:
         start, end, word = tokens[i]
         base = word[:-2] if word.endswith("'s") else word      # "Kyiv's"
         best: tuple[int, object] | None = _match(region_index, tokens, low, i, word)
+        best_trim = town_trim = 0                               # drop "'s" from the surface
         if best is None and base != word:
             best = _match(region_index, tokens, low, i, base)
+            best_trim = 2 if best is not None and best[0] == 1 else 0
         if best is not None:
             size, code = best
             last = i + size - 1
@@ -302,19 +304,25 @@ def find_places(text: str) -> list[PlaceMention]:
             town = _match(town_index, tokens, low, i, word)
             if town is None and base != word:
                 town = _match(town_index, tokens, low, i, base)
-            if town is not None and i + town[0] < n and tokens[i + town[0]][2].startswith(_DISTRICT_WORDS):
-                town = None
+                town_trim = 2 if town is not None and town[0] == 1 else 0
+            if town is not None and i + town[0] < n:
+                nxt_start, _, nxt = tokens[i + town[0]]
+                if nxt.startswith(_DISTRICT_WORDS):
+                    town = None
+                elif (  # "Владимир Путин", "Vladimir Putin": a first name that is also a town
+                    town[0] == 1 and word in _person_words() and text[nxt_start].isupper()
+                    and low[end:nxt_start].isspace()
+                ):
+                    town = None
         if best is not None and (town is None or best[0] >= town[0]):
             size, code = best
-            end = tokens[i + size - 1][1]
+            end = tokens[i + size - 1][1] - best_trim
             kind = "water" if str(code).startswith("SEA-") else "region"
             mentions.append(PlaceMention(start, end, text[start:end], kind, str(code), None, ()))
             i += size
         elif town is not None:
             size, cands = town
-            end = tokens[i + size - 1][1]
-            if size == 1 and base != word:
-                end -= 2
+            end = tokens[i + size - 1][1] - town_trim
             towns.append((len(mentions), end, cands))  # type: ignore[arg-type]
             mentions.append(PlaceMention(start, end, text[start:end], "locality", None, None, cands))  # type: ignore[arg-type]
             i += size

@@ -62,6 +62,13 @@ def test_offsets_and_kind() -> None:
     assert region.surface == "Калужской областью"
 
 
+def test_possessive() -> None:
+    (kyiv,) = find_places("Kyiv's mayor")
+    assert (kyiv.surface, kyiv.region_code) == ("Kyiv", "UA-30")
+    (kursk,) = find_places("Kursk's governor")
+    assert (kursk.surface, kursk.kind, kursk.region_code) == ("Kursk", "locality", "RU-KRS")
+
+
 def test_longest_match_wins() -> None:
     assert codes("in the Moscow region overnight") == ["RU-MOS"]
     assert codes("Московская область") == ["RU-MOS"]
@@ -98,6 +105,8 @@ def test_surname_after_first_name_is_not_a_town() -> None:
     assert find_places("Александр Гусев заявил") == []
     assert find_places("А. Гусев заявил") == []
     assert [m.kind for m in find_places("В Гусеве")] == ["locality"]
+    assert find_places("Владимир Путин") == [] and find_places("Vladimir Putin said") == []
+    assert [m.kind for m in find_places("во Владимире")] == ["locality"]
 
 
 def test_lookup_locality() -> None:

@@ -279,20 +279,37 @@ def _similarity(cyr: str, latin: str) -> float:
     return difflib.SequenceMatcher(None, _translit(cyr), latin.lower()).ratio()
 
 
+# Towns renamed after GeoNames' alternate names were collected: (name_ru, name_uk).
+MANUAL_NAMES = {
+    704422: ("Покровск", "Покровськ"),          # Pokrovsk, formerly Krasnoarmiisk
+    705812: ("Кропивницкий", "Кропивницький"),  # Kropyvnytskyi, formerly Kirovohrad
+}
+
+
+def _cyrillic_alternates(city: dict) -> list[str]:
+    names = (a.replace("’", "'").replace("ʼ", "'") for a in city["alternatenames"])
+    return [a for a in names if _is_cyrillic(a) and not set(a.lower()) & _CYR_OTHER]
+
+
 def pick_names(city: dict) -> tuple[str, str]:
     """(name_ru, name_uk) among a town's Cyrillic alternate names."""
-    cyr = [a for a in city["alternatenames"] if _is_cyrillic(a) and not set(a.lower()) & _CYR_OTHER]
+    if city["geonameid"] in MANUAL_NAMES:
+        return MANUAL_NAMES[city["geonameid"]]
+    cyr = _cyrillic_alternates(city)
     ru_cands = [a for a in cyr if not set(a.lower()) & _CYR_UK_ONLY]
     uk_cands = [a for a in cyr if not set(a.lower()) & _CYR_RU_ONLY]
 
     def ru_score(a: str) -> float:
-        known = any(p.is_known and "Geox" in p.tag.grammemes for p in RU.parse(a.split(" ")[-1].lower()))
-        return known * 1.0 + _similarity(a, city["name"])
+        known = all(
+            any(p.is_known and "Geox" in p.tag.grammemes for p in RU.parse(w))
+            for w in a.lower().split(" ")
+        )
+        return known * 0.3 + _similarity(a, city["name"])
 
     def uk_score(a: str) -> float:
         specific = bool(set(a.lower()) & _CYR_UK_ONLY)
-        known = any(p.is_known for p in UK.parse(a.split(" ")[-1].lower()))
-        return specific * 0.6 + known * 0.4 + _similarity(a, city["name"])
+        known = all(any(p.is_known for p in UK.parse(w)) for w in a.lower().split(" "))
+        return specific * 0.3 + known * 0.2 + _similarity(a, city["name"])
 
     name_ru = max(ru_cands, key=ru_score, default="")
     name_uk = max(uk_cands, key=uk_score, default="")
@@ -330,28 +347,46 @@ def _common_word(form: str, lang: str, name: str = "") -> bool:
     return False
 
 
-def town_forms(city: dict, name_ru: str, name_uk: str) -> list[str]:
-    """Lower-cased surface forms of a town: English and Latin names, Russian/Ukrainian cases."""
-    latin = {norm(city["name"])}
-    latin |= {
-        norm(a) for a in city["alternatenames"]
+def town_forms(city: dict, name_ru: str, name_uk: str) -> tuple[set[str], set[str]]:
+    """Lower-cased surface forms of a town: English and Latin names, Russian/Ukrainian cases.
+
+    Ordinary words and very short forms are dropped, except the main names of a large town
+    ("Орёл", "Уфа"); former and variant names are always checked ("Горький" is no town).
+    Returns (forms of the main names, forms of the other names).
+    """
+    main = {("latin", norm(city["name"]))}
+    main |= {("ru", f) for f in (inflect_phrase(RU, name_ru, CASES_RU) if name_ru else ())}
+    main |= {("uk", f) for f in (inflect_phrase(UK, name_uk, CASES_UK) if name_uk else ())}
+    other = {
+        ("latin", norm(a)) for a in city["alternatenames"]
         if _is_latin(a) and not (a.isupper() and len(a) <= 4) and a.count(" ") <= 2
         and " i " not in a  # "Kirov i Kaluga oblast": a description, not a name
     }
-    ru = inflect_phrase(RU, name_ru, CASES_RU) if name_ru else set()
-    uk = (inflect_phrase(UK, name_uk, CASES_UK) if name_uk else set()) - ru
+    if city["population"] >= 10_000:  # former and variant names ("Кировоград", "Артемовск")
+        for alt in _cyrillic_alternates(city):
+            if alt in (name_ru, name_uk):
+                continue
+            if set(alt.lower()) & _CYR_UK_ONLY:
+                other |= {("uk", f) for f in inflect_phrase(UK, alt, CASES_UK)}
+            else:
+                other |= {("ru", f) for f in inflect_phrase(RU, alt, CASES_RU)}
+    ru_forms = {f for lang, f in main | other if lang == "ru"}
     large = city["population"] > 100_000
-    keep = set()
-    for lang, forms in (("latin", latin), ("ru", ru), ("uk", uk)):
-        for form in forms:
-            if len(form) < 4 and not large:
+    keep: tuple[set[str], set[str]] = (set(), set())
+    for is_main, forms in ((True, main), (False, other - main)):
+        for lang, form in forms:
+            if lang == "uk" and form in ru_forms:
+                lang = "ru"  # spelt alike: the Russian dictionary decides
+            exempt = is_main and large
+            if len(form) < 3 or (len(form) < 4 and not exempt):
                 continue
-            if len(form) < 3 or not TOKEN_RE.fullmatch(form.replace(" ", "-")):
+            if not TOKEN_RE.fullmatch(form.replace(" ", "-")):
                 continue
-            if not large and _common_word(form, lang, name_ru if lang == "ru" else ""):
+            single = " " not in form and "-" not in form  # "Часов Яр" is no ordinary phrase
+            if not exempt and single and _common_word(form, lang, name_ru if lang == "ru" else ""):
                 continue
-            keep.add(form)
-    return sorted(keep)
+            keep[0 if is_main else 1].add(form)
+    return keep
 
 
 def build_localities() -> list[dict[str, object]]:
@@ -366,11 +401,18 @@ def build_localities() -> list[dict[str, object]]:
         code = f"{city['countrycode']}-{mapping[city['admin1code']]}"
         by_admin[code].append(city)
         name_ru, name_uk = pick_names(city)
+        main, other = town_forms(city, name_ru, name_uk)
         rows.append(dict(
             locality_id=city["geonameid"], name_en=city["name"], name_ru=name_ru, name_uk=name_uk,
             region_code=code, population=city["population"], lat=city["latitude"],
-            lon=city["longitude"], forms="|".join(town_forms(city, name_ru, name_uk)),
+            lon=city["longitude"], forms=(main, other),
         ))
+    # A former or variant name never shadows another town's own name ("Владимир" was also
+    # Volodymyr-Volynskyi).
+    all_main = set().union(*(r["forms"][0] for r in rows))  # type: ignore[index]
+    for r in rows:
+        main, other = r["forms"]  # type: ignore[misc]
+        r["forms"] = "|".join(sorted(main | (other - all_main)))
     for code, expected in CAPITAL_CHECK.items():
         largest = max(by_admin[code], key=lambda c: c["population"])["name"]
         assert largest == expected, (code, largest, expected)
