@@ -6,6 +6,7 @@ a breakdown continued in the next sentence).
 """
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 from dataclasses import dataclass, field, replace
@@ -379,11 +380,22 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
     places_api = _places_api()
     text = doc.text
     lang = doc.lang or "en"
-    speakers = find_speakers(text)
     sentences = doc.sentences
     cand = set(doc.candidates)
     # read the sentence after a drone sentence too: breakdowns go on without the noun
     work = sorted(cand | {i + k for i in cand for k in (1, 2) if i + k < len(sentences)})
+    # speakers: the headline and the stretch around the drone sentences, not a whole long page
+    speakers: list[SpeakerMention] = []
+    windows = [(0, min(3, len(sentences)))] + [(max(0, i - 3), min(len(sentences), i + 4)) for i in work]
+    merged: list[tuple[int, int]] = []
+    for lo, hi in sorted(windows):
+        if merged and lo <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], hi))
+        else:
+            merged.append((lo, hi))
+    for lo, hi in merged:
+        a, b = sentences[lo][0], sentences[hi - 1][1]
+        speakers += [replace(sp, start=sp.start + a, end=sp.end + a) for sp in find_speakers(text[a:b])]
 
     place_cache: dict[int, list] = {}
 
@@ -446,11 +458,10 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
             return doc_regions[0]
         return None
 
+    starts = [s for s, _ in sentences]
+
     def sentence_of(pos: int) -> int:
-        for k, (s, e) in enumerate(sentences):
-            if s <= pos < e + 1:
-                return k
-        return -1
+        return max(0, bisect.bisect_right(starts, pos) - 1)
 
     sp_sent = [(sentence_of(sp.start), sp) for sp in speakers]
 

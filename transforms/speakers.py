@@ -79,7 +79,10 @@ _TITLES: tuple[tuple[str, str], ...] = (
      r"telegram[- ]?канал\w*|telegram channels", "media"),
 )
 _TITLE_RE = [(re.compile(p, re.I if role != "media" else 0), role) for p, role in _TITLES]
-_OFFICIAL_RE = [(re.compile(r"\b(?:" + p + r")\w*"), role, reg) for p, role, reg in OFFICIALS]
+# one pass over the text for all titles and one for all officials (named groups say which)
+_TITLES_ONE = re.compile("|".join(
+    f"(?P<t{i}>{'(?i:' + p + ')' if role != 'media' else p})" for i, (p, role) in enumerate(_TITLES)))
+_OFFICIALS_ONE = re.compile("|".join(f"(?P<o{i}>\\b(?:{p})\\w*)" for i, (p, _, _) in enumerate(OFFICIALS)))
 
 # A personal name: two or three capitalised words.
 _NAME = r"[A-ZА-ЯЁІЇЄ][a-zа-яёіїє'’]+(?:[ -][A-ZА-ЯЁІЇЄ][a-zа-яёіїє'’]+){1,2}"
@@ -104,46 +107,46 @@ def find_speakers(text: str) -> list[SpeakerMention]:
     def overlaps(s: int, e: int) -> bool:
         return any(s < te and ts < e for ts, te in taken)
 
-    for rx, role, region in _OFFICIAL_RE:
-        for m in rx.finditer(text):
-            s, e = m.start(), m.end()
-            # widen to the title in front ("governor Vladislav Shapsha") or the first name
-            head = text[max(0, s - 60):s]
-            title = None
-            for trx, trole in _TITLE_RE:
-                tm = None
-                for tm in trx.finditer(head):
-                    pass
-                if tm is not None and len(head) - tm.end() < 25:
-                    title = (s - len(head) + tm.start(), trole)
-                    break
-            first = re.search(r"([A-ZА-ЯЁІЇЄ][a-zа-яёіїє'’]+\s+)$", text[max(0, s - 25):s])
-            if title is not None:
-                s = title[0]
-            elif first:
-                s -= len(first.group(1))
-            if not overlaps(s, e):
-                found.append(SpeakerMention(s, e, text[s:e], role, region))
-                taken.append((s, e))
-
-    for rx, role in _TITLE_RE:
-        for m in rx.finditer(text):
-            s, e = m.start(), m.end()
-            if overlaps(s, e):
-                continue
-            if role == "defence_ministry" and _ACTOR_BEFORE.search(text[max(0, s - 30):s]):
-                continue  # "силами ПВО Минобороны": the ministry's air defence acts, nobody speaks
-            after = _NAME_AFTER.match(text[e:e + 70])
-            if after and role in ("regional_head", "city_head", "military"):
-                e = e + after.end(1)
-            else:
-                before = _NAME_BEFORE.search(text[max(0, s - 60):s])
-                if before and role in ("regional_head", "city_head", "military"):
-                    s = s - (len(text[max(0, s - 60):s]) - before.start(1))
-            if overlaps(s, e):
-                continue
-            found.append(SpeakerMention(s, e, text[s:e], role, None))
+    for m in _OFFICIALS_ONE.finditer(text):
+        _, role, region = OFFICIALS[int(m.lastgroup[1:])]
+        s, e = m.start(), m.end()
+        # widen to the title in front ("governor Vladislav Shapsha") or the first name
+        head = text[max(0, s - 60):s]
+        title = None
+        for trx, trole in _TITLE_RE:
+            tm = None
+            for tm in trx.finditer(head):
+                pass
+            if tm is not None and len(head) - tm.end() < 25:
+                title = (s - len(head) + tm.start(), trole)
+                break
+        first = re.search(r"([A-ZА-ЯЁІЇЄ][a-zа-яёіїє'’]+\s+)$", text[max(0, s - 25):s])
+        if title is not None:
+            s = title[0]
+        elif first:
+            s -= len(first.group(1))
+        if not overlaps(s, e):
+            found.append(SpeakerMention(s, e, text[s:e], role, region))
             taken.append((s, e))
+
+    for m in _TITLES_ONE.finditer(text):
+        role = _TITLES[int(m.lastgroup[1:])][1]
+        s, e = m.start(), m.end()
+        if overlaps(s, e):
+            continue
+        if role == "defence_ministry" and _ACTOR_BEFORE.search(text[max(0, s - 30):s]):
+            continue  # "силами ПВО Минобороны": the ministry's air defence acts, nobody speaks
+        after = _NAME_AFTER.match(text[e:e + 70])
+        if after and role in ("regional_head", "city_head", "military"):
+            e = e + after.end(1)
+        else:
+            before = _NAME_BEFORE.search(text[max(0, s - 60):s])
+            if before and role in ("regional_head", "city_head", "military"):
+                s = s - (len(text[max(0, s - 60):s]) - before.start(1))
+        if overlaps(s, e):
+            continue
+        found.append(SpeakerMention(s, e, text[s:e], role, None))
+        taken.append((s, e))
     found.sort(key=lambda m: m.start)
     return found
 
