@@ -47,6 +47,20 @@ def check_queries(checks_dir: Path = CHECKS_DIR) -> dict[str, str]:
     return {path.stem: path.read_text() for path in sorted(checks_dir.glob("*.sql"))}
 
 
+def check_description(sql: str) -> str:
+    """The leading `--` comment of a check query, as one paragraph.
+
+    >>> check_description("-- One row per claim.\\n-- Severity: error.\\nselect 1")
+    'One row per claim. Severity: error.'
+    """
+    lines = []
+    for line in sql.splitlines():
+        if not line.startswith("--"):
+            break
+        lines.append(line.removeprefix("--").strip())
+    return " ".join(part for part in lines if part)
+
+
 def run_check_queries(con: duckdb.DuckDBPyConnection, checks_dir: Path = CHECKS_DIR) -> dict[str, pl.DataFrame]:
     """Each check query's result frame by check name; one row per candidate problem."""
     frames: dict[str, pl.DataFrame] = {}
@@ -218,8 +232,11 @@ def run_checks(con: duckdb.DuckDBPyConnection, docs_dir: Path) -> tuple[pl.DataF
         {"result_format": "COMPLETE", "unexpected_index_column_names": CLAIM_INDEX_COLUMNS},
     )
     validate(context, "claim_places", claim_places, suites.claim_places_suite())
+    documents = con.sql("select id, source, published_at, url, lang, channel, text, first_run_id from documents").pl()
+    validate(context, "documents", documents, suites.documents_suite())
+    descriptions = {name: check_description(sql) for name, sql in check_queries().items()}
     for name, frame in check_frames.items():
-        validate(context, f"check.{name}", frame, suites.check_suite(name))
+        validate(context, f"check.{name}", frame, suites.check_suite(name, descriptions.get(name)))
 
     findings = with_finding_ids(pl.concat([
         findings_from_checks(check_frames),

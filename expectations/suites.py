@@ -101,13 +101,34 @@ def claim_places_suite() -> gx.ExpectationSuite:
     return suite
 
 
-def check_suite(check_name: str) -> gx.ExpectationSuite:
-    """Rules for one check query's result frame: well-formed rows, and ideally none at all."""
-    suite = gx.ExpectationSuite(name=f"check.{check_name}")
-    suite.add_expectation(gxe.ExpectTableRowCountToEqual(value=0, meta={"check": check_name}))
+def check_suite(check_name: str, description: str | None = None) -> gx.ExpectationSuite:
+    """Rules for one check query's result frame: well-formed rows, and ideally none at all.
+
+    `description` (the query's header comment: what one row is, its severities) becomes the notes of
+    the suite and of its row-count rule, so Data Docs says what a failing check means.
+    """
+    suite = gx.ExpectationSuite(name=f"check.{check_name}", notes=description or None)
+    suite.add_expectation(
+        gxe.ExpectTableRowCountToEqual(value=0, meta={"check": check_name}, notes=description or None)
+    )
     suite.add_expectation(gxe.ExpectColumnValuesToBeInSet(column="severity", value_set=list(SEVERITIES)))
     suite.add_expectation(gxe.ExpectColumnValuesToNotBeNull(column="message"))
     suite.add_expectation(gxe.ExpectColumnValuesToNotBeInSet(column="severity", value_set=["error"]))
+    return suite
+
+
+def documents_suite() -> gx.ExpectationSuite:
+    """Rules for `documents`: one row per id, a text to quote from, links a report may follow."""
+    suite = gx.ExpectationSuite(name="documents")
+    suite.add_expectation(gxe.ExpectColumnValuesToNotBeNull(column="id"))
+    suite.add_expectation(gxe.ExpectColumnValuesToBeUnique(column="id"))
+    suite.add_expectation(gxe.ExpectColumnValuesToNotBeNull(column="text"))
+    suite.add_expectation(gxe.ExpectColumnValuesToNotBeNull(column="first_run_id"))
+    suite.add_expectation(
+        gxe.ExpectColumnValuesToMatchRegex(
+            column="url", regex=r"^https?://", notes="The report links only http(s) URLs; others are shown as text.",
+        )
+    )
     return suite
 
 
