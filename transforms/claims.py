@@ -306,7 +306,8 @@ _DEBRIS_OF_ONE = re.compile(
 # "очередной беспилотник", "о втором сбитом беспилотнике", "another drone", "третий — над морем"
 _ORDINAL_ONE = re.compile(
     r"(?<![\w-])(?:(?:очередн|втор|трет|четв[её]рт|пят|ещ[её] одн|черегов|черговий|друг|третій|"
-    r"четвертий)\w*\s+(?:[\w-]+\s+){0,2}?(?:беспилотн|дрон|БПЛА|БпЛА|безпілотн|шахед|летательн)\w*|"
+    r"четвертий)\w*\s+(?:(?!атак|удар)[\w-]+\s+){0,2}?(?:беспилотн\w*(?:ик|ика|ику|иком|ике|ый|ого|ому|ым)\b|"
+    r"дрон(?:а|у|ом|е)?\b|БПЛА|БпЛА|безпілотник(?:а|у|ом)?\b|шахед(?:а|у|ом)?\b|летательн\w*)|"
     r"(?:another|a second|a third|one more)\s+(?:[\w-]+\s+){0,2}?(?:drone|uav|shahed)s?\b|"
     r"(?<=[,;]\s)(?:трет|четв[её]рт|третій|четверт)\w*(?=\s*[—–-]\s))",
     re.I,
@@ -404,6 +405,8 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
             s, e = sentences[i]
             found = []
             for p in places_api.find_places(text[s:e]):
+                if p.kind == "locality" and any(sp.start <= s + p.start < sp.end for sp in speakers):
+                    continue  # "Гусев" the governor, not the town
                 if p.surface.isupper() and len(p.surface) > 3 or _METONYM_AFTER.match(text[s + p.end:s + p.end + 30]):
                     continue  # "KYIV (Reuters) -", "Moscow launched", "Moscow time"
                 if _TITLE_NEAR.search(text[s:e][:p.start]) or re.search(
@@ -485,6 +488,11 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
             # prefer a named official with a region over a bare title
             same.sort(key=lambda sp: (abs(sp.start - pos) + (0 if sp.region_code or sp.role == "defence_ministry" else 30)))
             return same[0]
+        if i + 1 < len(sentences) and _PRONOUN_SPEAKER.search(text[sentences[i + 1][0]:sentences[i + 1][1]]):
+            prev = [sp for k, sp in sp_sent if k <= i and sp.role not in ("media",)]
+            if prev:
+                named = [sp for sp in prev if sp.region_code or sp.role == "defence_ministry"]
+                return (named or prev)[-1]
         nxt = [sp for k, sp in sp_sent if k == i + 1]
         if nxt and i + 1 < len(sentences):
             s, e = sentences[i + 1]
@@ -557,7 +565,9 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
                 continue
             if m.kind == "elliptic" and _CASUALTY.search(sent[m.end:m.end + 40]):
                 continue
-            if k and _SUBSET.search(sent[max(0, m.start - 30):m.start]) and claims and claims[-1].sent == i and claims[-1].region:
+            if k and _SUBSET.search(sent[max(0, m.start - 30):m.start]) and claims and claims[-1].sent == i and (
+                claims[-1].region or (own and all(_TARGET.search(text[max(0, p.start - 25):p.start]) for p in own))
+            ):
                 continue  # "seven over the Moscow Region, including two flying toward Moscow"
             # "летевших на Москву" names a target; where it was downed wins when also named
             aimed = [p for p in own if _TARGET.search(text[max(0, p.start - 25):p.start])]
@@ -607,7 +617,8 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
                     num_start=s + m.start, elliptic=m.kind == "elliptic",
                     locality_places=[p for p in localities if p.region_code in (code, None)] if code or not regions else [],
                     cumulative=bool(_CUMULATIVE.search(sent)), multi=multi,
-                    incremental=bool(_INCREMENT.search(sent[max(0, m.start - 12):m.start + 12])),
+                    incremental=bool(_INCREMENT.search(sent[max(0, m.start - 12):m.start + 12])
+                                     or re.match(r"\d{1,2}:\d{2}\b", sent) or _OTHER_REPORT.search(sent)),
                 ))
     if not claims:
         return [], []
@@ -748,6 +759,11 @@ _PRONOUN_SPEAKER = re.compile(
     r"(?:розповів|розповіла|сказав|сказала|заявив|заявила|додав|додала|написав|написала|повідомив|"
     r"сообщил|сообщила|заявил|заявила|добавил|добавила|написал|написала|рассказал|рассказала|"
     r"said|added|wrote|says)\s+(?:він|вона|он|она|he|she)\b|(?:he|she)\s+(?:said|added|wrote)",
+    re.I,
+)
+_OTHER_REPORT = re.compile(
+    r"сутками ранее|накануне|дн[её]м ранее|a day earlier|the day before|the previous (?:day|night)|"
+    r"позавчера|за день до|напередодні|добою раніше",
     re.I,
 )
 _CASUALTY = re.compile(r"injur|killed|wounded|dead|died|hurt|ранен|погиб|пострада|загин|поранен|травм|люд|people|civilian", re.I)

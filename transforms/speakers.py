@@ -96,7 +96,11 @@ _TITLE_REGION = re.compile(
 )
 
 
-_ACTOR_BEFORE = re.compile(r"(?:ПВО|ППО|противовоздушной обороны|расчет\w*|расчёт\w*|систем\w*)\s+$", re.I)
+_ACTOR_BEFORE = re.compile(
+    r"(?:ПВО|ППО|противовоздушной обороны|расчет\w*|расчёт\w*|систем\w*|военнослужащ\w*|"
+    r"подразделени\w*|бойц\w*|servicemen|troops of the|units of the|forces of the)\s+(?:РФ\s+)?$",
+    re.I,
+)
 
 
 def find_speakers(text: str) -> list[SpeakerMention]:
