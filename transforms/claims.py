@@ -773,6 +773,7 @@ _METONYM_AFTER = re.compile(
     r"reported|denied|time|время|времени|часу|запустил\w*|заявил\w*)\b|^\s+time\b|^\s*\(\d",
     re.I,
 )
+_REGION_FIRST = re.compile(r"[—–]\s*(?:(?:по|также|ещё|еще|ще|також|тоже)\s+){0,2}$", re.I)
 _CLAUSE_BREAK = re.compile(r"[,;:()«»]|\s(?:а также|and also|as well as|а ещё|а еще|ще|ещё|еще)\s")
 _LIST_START = re.compile(
     r"^[\s,;:]*(?:(?:а также|and also|also|and|и|та|і|й|а|over|above|in|над|в|у|на|as well as|"
@@ -788,6 +789,16 @@ def _own_places(sent: str, s: int, mentions: list[_Mention], k: int, sent_places
     after it (up to the next figure), else the ones before it ("над Брянской областью — 24").
     """
     m = mentions[k]
+
+    def region_first(x: _Mention) -> bool:
+        return bool(_REGION_FIRST.search(sent[max(0, x.start - 25):x.start]))
+
+    if region_first(m):
+        # "над Калужской, Орловской и Смоленской областями — по одному": everything since the last figure
+        lo = mentions[k - 1].end if k else 0
+        here = [p for p in sent_places if s + lo <= p.start and p.end <= s + m.start]
+        if here:
+            return here
     cuts = [0] + [x.end() for x in _CLAUSE_BREAK.finditer(sent)] + [len(sent) + 1]
     bounds = list(zip(cuts, cuts[1:]))
     ci = next(j for j, (a, b) in enumerate(bounds) if a <= m.start < b)
@@ -814,6 +825,8 @@ def _own_places(sent: str, s: int, mentions: list[_Mention], k: int, sent_places
             if here:
                 return here
     # clauses that only go on listing places ("над Крымом, Калужской и Брянской областями")
+    if k + 1 < len(mentions) and region_first(mentions[k + 1]):
+        return own
     for a, b in bounds[ci + 1:]:
         if any(a <= x.start < b for x in mentions):
             break

@@ -59,6 +59,8 @@ def split_sentences(documents: pl.DataFrame) -> pl.DataFrame:
                 (~pl.col("hard").shift(1).over("document_id").fill_null(True))
                 & (
                     pl.col("body").shift(1).over("document_id").str.contains(_ABBREV_END).fill_null(False)
+                    # "22:10. Сбит ещё один БПЛА": a timestamp or list number opens the sentence
+                    | pl.col("body").shift(1).over("document_id").str.contains(r"^[\d:.)]{1,6}$").fill_null(False)
                     | pl.col("body").str.contains(r"^[a-zа-яёіїєґ]")
                 )
             )
