@@ -437,7 +437,7 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
             if p.kind in ("region", "water") and p.region_code:
                 doc_regions.append(p.region_code)
 
-    def speaker_region(sp: SpeakerMention | None) -> str | None:
+    def speaker_region(sp: SpeakerMention | None, deep: bool = True) -> str | None:
         if sp is None or sp.role not in ("regional_head", "city_head"):
             return None
         if sp.region_code:
@@ -447,15 +447,18 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
             for q in places_api.find_places(phrase):
                 if q.region_code:
                     return q.region_code
-            m = re.match(r"([А-ЯЁІЇЄ]\w+(?:ської|ской))", phrase)
-            if m:
-                for q in places_api.find_places(m.group(1)[:-3] + ("ка область" if lang == "uk" else "ая область")):
-                    if q.region_code:
-                        return q.region_code
+        for adj in re.findall(r"[А-ЯЁІЇЄ][\w'’-]+(?:ської|ской|зької|цької|цкой|зской)", (phrase or "") + " " + sp.speaker):
+            for q in places_api.find_places(adj + (" області" if lang == "uk" else " области")):
+                if q.region_code:
+                    return q.region_code
+        if not deep:
+            return None
         # a bare "губернатор": the governor named elsewhere in the text
-        named = [o.region_code for o in speakers if o.role == sp.role and o.region_code]
-        if named:
-            return named[0]
+        for o in speakers:
+            if o is not sp and o.role == sp.role:
+                code = speaker_region(o, deep=False)
+                if code:
+                    return code
         # "the region's governor": the one region the text is about
         if len(set(doc_regions)) == 1:
             return doc_regions[0]
@@ -746,7 +749,7 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
 
 _TARGET = re.compile(
     r"(?:(?:лет\w+|направля\w+|направл\w+|атак\w+|flying|heading|headed|aimed)\s+(?:на|к|в|towards?|at|for)|"
-    r"на подл[её]те к|towards|в сторону|в направлении)\s+(?:the\s+)?$",
+    r"на подл[её]те к|towards|в сторону|в направлении|(?:attack|strike)s?,?\s+(?:including\s+)?on)\s+(?:the\s+)?$",
     re.I,
 )
 _DISTRICT = re.compile(

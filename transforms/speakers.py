@@ -69,14 +69,15 @@ _TITLES: tuple[tuple[str, str], ...] = (
      r"голов\w+ (?:\w+ )?(?:ОВА|ОДА|обласн\w+ (?:військов\w+|державн\w+) адміністрац\w+)|"
      r"начальник\w* (?:\w+ )?ОВА|\bОВА\b|oblast administration|regional administration|"
      r"очільник\w* (?:області|ОВА|регіону|Дніпропетровщини|\w+щини)|очільник\w*|"
-     r"голов\w+ обласн\w+ (?:військов\w+|державн\w+) адміністрац\w+|"
+     r"голов\w+ (?:[А-ЯІЇЄ][\w'’]+ )?(?:обласн\w+ )?(?:військов\w+|державн\w+) адміністрац\w+|"
+     r"голов\w+ (?:[А-ЯІЇЄ][\w'’]+ )?обласн\w+ рад\w*|"
      r"оперштаб\w*|operational headquarters", "regional_head"),
     (r"air force|air command|(?<![Aa]ir )defen[cs]e forces|general staff|armed forces of ukraine|"
      r"повітрян\w+ сил\w*|повітрян\w+ командуван\w+|сил\w* оборони|воздушн\w+ сил\w*|генштаб\w*|"
      r"генеральн\w+ штаб\w*|Командуванн\w+ Повітряних", "military"),
     (r"telegram[- ]?(?:channel|канал\w*)s? (?:Mash|Shot|Baza|SHOT|ASTRA|Readovka)|\bSHOT\b|\bMash\b|"
      r"\bBaza\b|по данным СМИ|\bСМИ\b|\bЗМІ\b|media report\w*|according to (?:local )?media|"
-     r"telegram[- ]?канал\w*|telegram channels", "media"),
+     r"(?:[Tt]elegram|[Тт]елеграм)[- ]?канал(?:ы|и|ов|ів)\b|[Tt]elegram channels", "media"),
 )
 _TITLE_RE = [(re.compile(p, re.I if role != "media" else 0), role) for p, role in _TITLES]
 # one pass over the text for all titles and one for all officials (named groups say which)
