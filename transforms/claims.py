@@ -50,6 +50,7 @@ class Claim:
     cumulative: bool = False
     multi: list[str] = field(default_factory=list)   # regions named together, none chosen
     incremental: bool = False   # "ещё один", "another": a new object, never a repeat
+    placed: bool = True         # the sentence gave it a place of its own
 
 
 # ---------------------------------------------------------------------------------- vocabulary
@@ -465,6 +466,7 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
         return None
 
     starts = [s for s, _ in sentences]
+    context_regions = set(doc_regions) | {sp.region_code for sp in speakers if sp.region_code}
 
     def sentence_of(pos: int) -> int:
         return max(0, bisect.bisect_right(starts, pos) - 1)
@@ -550,10 +552,12 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
                 outcome = _outcome_at(sent, m.start, m.end)
             if m.kind == "elliptic" and anchor_outcome and _outcome_at(sent, m.start, m.end, m.end, seg_hi) in (None, "debris_found", "crashed", "hit"):
                 outcome = anchor_outcome
-            if outcome is None and m.kind != "elliptic" and i + 1 < len(sentences):
+            attempt = outcome == "launched" and re.search(r"пыта|намага|attempt|tried|trying", sent, re.I)
+            if (outcome is None or attempt) and m.kind != "elliptic" and i + 1 < len(sentences):
+                # "Четыре БПЛА пытались атаковать область. Они были сбиты ...": the next sentence tells
                 ns, ne = sentences[i + 1]
                 if not classify_numbers(text[ns:ne], lang):
-                    outcome = _outcome_at(text[ns:ne], 0, 0)
+                    outcome = _outcome_at(text[ns:ne], 0, 0) or outcome
             if outcome is None and claims and claims[-1].sent in (i - 2, i - 1, i):
                 outcome = claims[-1].outcome
             if k and re.match(r"^\s*(?:out\s+(?:of\s+)?|of\s+|из\s+|з\s+|із\s+)$", sent[mentions[k - 1].end:m.start], re.I):
@@ -578,6 +582,17 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
                 own = [p for p in own if p not in aimed]
             regions = [p for p in own if p.kind in ("region", "water")]
             localities = [p for p in own if p.kind == "locality"]
+            if context_regions:
+                # a town of the same name elsewhere: read it in the text's regions, or not at all
+                fixed = []
+                for p in localities:
+                    if p.region_code in context_regions or len(p.candidates) <= 1:
+                        fixed.append(p)
+                        continue
+                    res = places_api.resolve_locality(p.candidates, tuple(sorted(context_regions))) if p.candidates else None
+                    if res is not None and res[1] in context_regions:
+                        fixed.append(replace(p, locality_id=res[0], region_code=res[1]))
+                localities = fixed
             codes: list[str | None]
             multi: list[str] = []
             if not m.distributive and len(regions) > 1:
@@ -611,6 +626,7 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
                 anchor_outcome = anchor_outcome or outcome
             else:
                 anchor_outcome = outcome
+            placed = bool(regions or localities)
             for code in codes:
                 if also_launched:
                     claims.append(Claim(sent=i, count=m.value, qualifier=m.qualifier, outcome="launched",
@@ -619,7 +635,7 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
                     sent=i, count=m.value, qualifier=m.qualifier, outcome=outcome, region=code,
                     num_start=s + m.start, elliptic=m.kind == "elliptic",
                     locality_places=[p for p in localities if p.region_code in (code, None)] if code or not regions else [],
-                    cumulative=bool(_CUMULATIVE.search(sent)), multi=multi,
+                    cumulative=bool(_CUMULATIVE.search(sent)), multi=multi, placed=placed,
                     incremental=bool(_INCREMENT.search(sent[max(0, m.start - 12):m.start + 12])
                                      or re.match(r"\d{1,2}:\d{2}\b", sent) or _OTHER_REPORT.search(sent)),
                 ))
@@ -633,7 +649,7 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
             c.region = speaker_region(c.speaker)
         if c.region is None:
             own_places = [p for p in places_in(c.sent) if not p.kind.startswith("speaker_") and p.region_code]
-            if not own_places:
+            if not own_places or not c.placed:
                 role = c.speaker.role if c.speaker else "unknown"
                 if role in ("regional_head", "city_head"):
                     c.region = speaker_region(c.speaker)
