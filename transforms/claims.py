@@ -218,7 +218,7 @@ def classify_numbers(sentence: str, lang: str) -> list[_Mention]:
             # "37-ми дронів": a cardinal with its case ending
             n = NumberMention(n.value, n.start, n.end + case_ending.end(), n.qualifier)
             after = sentence[n.end:n.end + 12]
-        elif re.match(r"^\s*(?::\d|\.\d|/|%|-?\s*(?:х|x|ти|и|ї|й|th|st|nd|rd|го|м|ом|ому|я|е)\b)", after):
+        elif re.match(r"^\s*(?::\d|\.\d|/|%)|^-\s?(?:х|x|ти|и|ї|й|го|м|ом|ому|я|е|ой|ый|ий)\b|^(?:th|st|nd|rd)\b", after):
             continue
         if re.search(r"(?:№|#|\d[.:])$", before):
             continue
@@ -540,6 +540,7 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
             continue
         sent_places = [p for p in places_in(i) if not p.kind.startswith("speaker_")]
         anchor_outcome = None
+        respective = _respective_places(sent, s, mentions, sent_places)
         for k, m in enumerate(mentions):
             seg_lo = m.end
             seg_hi = mentions[k + 1].start if k + 1 < len(mentions) else len(sent)
@@ -567,7 +568,9 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
             also_launched = outcome == "intercepted" and re.search(r"(?:\ball|\bвсе|\bвсі|\bусі|\bвсех|\bвсіх|\bусіх)\s+$", sent[:m.start], re.I) and re.search(r"launch|fired|запущен|выпущен|випущен|запущених|випущених", sent[m.end:m.end + 50], re.I)
             if m.kind == "single" and outcome == "launched" and not re.search(r"launch|запущ|выпущ|випущ", sent, re.I):
                 continue
-            own = _own_places(sent, s, mentions, k, sent_places)
+            own = respective.get(k) or _own_places(sent, s, mentions, k, sent_places)
+            if k in respective:
+                m = replace(m, distributive=False)
             if m.kind == "elliptic" and not own:
                 continue
             if m.kind == "elliptic" and _CASUALTY.search(sent[m.end:m.end + 40]):
@@ -799,6 +802,29 @@ _LIST_START = re.compile(
     r"the territor\w+ of|территори\w+|територі\w+)\s+)*(?:the\s+)?$",
     re.I,
 )
+
+
+_RESPECTIVELY = re.compile(r"соответственно|respectively|відповідно", re.I)
+
+
+def _respective_places(sent: str, s: int, mentions: list[_Mention], sent_places: list) -> dict[int, list]:
+    """ "По 36 и 27 БПЛА ... над Краснодарским краем и Ростовской областью соответственно"."""
+    if not _RESPECTIVELY.search(sent):
+        return {}
+    out: dict[int, list] = {}
+    k = 0
+    while k < len(mentions):
+        j = k
+        while j + 1 < len(mentions) and re.fullmatch(r"\s*(?:,|и|and|та|і)\s*(?:,\s*)?", sent[mentions[j].end:mentions[j + 1].start]):
+            j += 1
+        if j > k:
+            hi = mentions[j + 1].start if j + 1 < len(mentions) else len(sent)
+            regions = [p for p in sent_places if s + mentions[j].end <= p.start < s + hi and p.kind in ("region", "water")]
+            if len(regions) >= j - k + 1:
+                for n, idx in enumerate(range(k, j + 1)):
+                    out[idx] = [regions[n]]
+        k = j + 1
+    return out
 
 
 def _own_places(sent: str, s: int, mentions: list[_Mention], k: int, sent_places: list) -> list:

@@ -216,3 +216,20 @@ def test_pronoun_points_back_to_the_named_speaker() -> None:
         "«Ночью силы ПВО уничтожили три беспилотника», — написал он."
     ))
     assert claims.select("region_code", "count", "speaker_role").rows() == [("RU-BRY", 3, "regional_head")]
+
+
+def test_respectively_pairs_figures_with_regions_in_order() -> None:
+    claims, _ = extract_claims(_docs(
+        "Минобороны: по 14 и 9 БПЛА уничтожены над Курской и Орловской областями соответственно."
+    ))
+    assert sorted(_facts(claims), key=str) == [("RU-KRS", 14, "intercepted"), ("RU-ORL", 9, "intercepted")]
+
+
+def test_region_first_breakdown() -> None:
+    claims, _ = extract_claims(_docs(
+        "Минобороны сообщило, что ночью уничтожены 9 БПЛА: над Брянской областью — 5, "
+        "над Курской и Орловской областями — по два."
+    ))
+    assert sorted(_facts(claims), key=str) == sorted([
+        (None, 9, "intercepted"), ("RU-BRY", 5, "intercepted"), ("RU-KRS", 2, "intercepted"),
+        ("RU-ORL", 2, "intercepted")], key=str)
