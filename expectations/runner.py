@@ -7,12 +7,9 @@ SQLAlchemy path through duckdb_engine rolls back unread results.
 """
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import warnings
 from collections import defaultdict
-from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,102 +24,23 @@ from great_expectations.data_context.types.base import (
 )
 
 from expectations import suites
-from transforms.schema import DQ_FINDING_SCHEMA, SEVERITIES
+from expectations.checks import (  # noqa: F401  (re-exported: the runner's API before the split)
+    CHECK_COLUMNS,
+    CHECKS_DIR,
+    check_description,
+    check_queries,
+    finding_id,
+    findings_from_checks,
+    run_check_queries,
+    with_finding_ids,
+)
 
 if TYPE_CHECKING:
     import duckdb
     import pandas as pd
 
-CHECKS_DIR = Path(__file__).resolve().parents[1] / "warehouse" / "checks"
-
-CHECK_COLUMNS = ("check_name", "severity", "document_ids", "claim_ids", "region_code", "message", "finding_key")
-"""Columns every check query returns, before its check-specific numeric columns."""
-
 CLAIM_INDEX_COLUMNS = ["claim_id", "document_id", "region_code"]
 """Columns GX reports for each claims row it rejects, so the row can become a finding."""
-
-
-def check_queries(checks_dir: Path = CHECKS_DIR) -> dict[str, str]:
-    """The check queries by check name (the file stem), in name order."""
-    return {path.stem: path.read_text() for path in sorted(checks_dir.glob("*.sql"))}
-
-
-def check_description(sql: str) -> str:
-    """The leading `--` comment of a check query, as one paragraph.
-
-    >>> check_description("-- One row per claim.\\n-- Severity: error.\\nselect 1")
-    'One row per claim. Severity: error.'
-    """
-    lines = []
-    for line in sql.splitlines():
-        if not line.startswith("--"):
-            break
-        lines.append(line.removeprefix("--").strip())
-    return " ".join(part for part in lines if part)
-
-
-def run_check_queries(con: duckdb.DuckDBPyConnection, checks_dir: Path = CHECKS_DIR) -> dict[str, pl.DataFrame]:
-    """Each check query's result frame by check name; one row per candidate problem."""
-    frames: dict[str, pl.DataFrame] = {}
-    for name, sql in check_queries(checks_dir).items():
-        frame = con.sql(sql).pl()  # fetched in full before the next query: DuckDB results stream
-        missing = [c for c in CHECK_COLUMNS if c not in frame.columns]
-        if missing:
-            raise ValueError(f"check {name} returns no {', '.join(missing)} column(s)")
-        frames[name] = frame
-    return frames
-
-
-def finding_id(check_name: str, claim_ids: list[str | None], document_ids: list[str | None], key: str | None) -> str:
-    """Stable id of one problem: the check, the rows it concerns and a message-independent key.
-
-    >>> finding_id("speakers_disagree", ["b", "a"], ["d"], "hit") == finding_id("speakers_disagree", ["a", "b"], ["d"], "hit")
-    True
-    """
-    payload = json.dumps(
-        [check_name, sorted(c for c in claim_ids if c is not None),
-         sorted(d for d in document_ids if d is not None), key or ""],
-        ensure_ascii=False,
-    )
-    return hashlib.sha256(payload.encode()).hexdigest()[:20]
-
-
-def with_finding_ids(rows: pl.DataFrame) -> pl.DataFrame:
-    """Findings (DQ_FINDING_SCHEMA) from rows with CHECK_COLUMNS, one per distinct finding id."""
-    if rows.is_empty():
-        return pl.DataFrame(schema=DQ_FINDING_SCHEMA)
-    ids = [
-        finding_id(r["check_name"], r["claim_ids"] or [], r["document_ids"] or [], r["finding_key"])
-        for r in rows.iter_rows(named=True)
-    ]
-    rank = {s: i for i, s in enumerate(SEVERITIES)}
-    return (
-        rows.with_columns(finding_id=pl.Series(ids, dtype=pl.String))
-        .select([pl.col(c).cast(t) for c, t in DQ_FINDING_SCHEMA.items()])
-        .with_columns(
-            document_ids=pl.col("document_ids").list.drop_nulls().list.sort(),
-            claim_ids=pl.col("claim_ids").list.drop_nulls().list.sort(),
-        )
-        .unique(subset="finding_id", keep="first", maintain_order=True)
-        .sort(pl.col("severity").replace_strict(rank, default=len(rank)), "check_name", "finding_id")
-    )
-
-
-def findings_from_checks(frames: Mapping[str, pl.DataFrame]) -> pl.DataFrame:
-    """The CHECK_COLUMNS of every check frame, stacked."""
-    parts = [
-        frame.select(
-            pl.col("check_name").cast(pl.String),
-            pl.col("severity").cast(pl.String),
-            pl.col("document_ids").cast(pl.List(pl.String)),
-            pl.col("claim_ids").cast(pl.List(pl.String)),
-            pl.col("region_code").cast(pl.String),
-            pl.col("message").cast(pl.String),
-            pl.col("finding_key").cast(pl.String),
-        )
-        for frame in frames.values()
-    ]
-    return pl.concat(parts) if parts else pl.DataFrame(schema={c: pl.String for c in CHECK_COLUMNS})
 
 
 def findings_from_validation(result: Any, suite: gx.ExpectationSuite) -> pl.DataFrame:

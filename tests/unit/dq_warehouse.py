@@ -113,3 +113,53 @@ def warehouse(
     for table, frame in tables.items():
         db.insert_new(con, table, frame)
     return con
+
+
+# --- a warehouse whose dumps attack the report ----------------------------------------------------
+
+SCRIPT_PAYLOAD = "<script>window.__pwned=1;document.title='PWNED'</script>"
+IMG_PAYLOAD = "<img src=x onerror=\"window.__pwned=2;document.body.setAttribute('data-pwned','img')\">"
+LINK_PAYLOAD = "javascript:window.__pwned=3"
+
+
+def store_findings(con: duckdb.DuckDBPyConnection, run_id: str = RUN) -> pl.DataFrame:
+    """Run the SQL checks (not GX) and store their findings as `run_id`'s, all new; return them."""
+    from expectations.checks import findings_from_checks, run_check_queries, with_finding_ids
+
+    findings = with_finding_ids(findings_from_checks(run_check_queries(con)))
+    findings = findings.with_columns(run_id=pl.lit(run_id), is_new=pl.lit(True))
+    db.insert_new(con, "dq_findings", findings)
+    return findings
+
+
+def hostile_warehouse() -> duckdb.DuckDBPyConnection:
+    """A run with a disagreement, a short breakdown, a rejected record and a recall alarm, whose
+    ids, quotes, speakers, titles, URLs and excerpts carry script and markup."""
+    night = {"window_start": ts("2026-11-19 20:00"), "window_end": ts("2026-11-20 04:00")}
+    early = {"window_start": ts("2026-11-19 22:00"), "window_end": ts("2026-11-20 03:00")}
+    mod_doc = f"mod/1{SCRIPT_PAYLOAD}"
+    docs = [
+        document(mod_doc, f"20 drones: 12 over Bryansk, 6 over Kaluga {SCRIPT_PAYLOAD}", source="Минобороны России",
+                 channel="Минобороны России", published_at=ts("2026-11-20 04:05"), url=LINK_PAYLOAD,
+                 title=SCRIPT_PAYLOAD),
+        document("gov/7", f"14 drones shot down over Bryansk {IMG_PAYLOAD}", source="Bryansk governor",
+                 published_at=ts("2026-11-20 03:10"), url="https://example.org/gov/7?a=1&b=2",
+                 title=IMG_PAYLOAD),
+        document("silent", f"Drones were seen again {SCRIPT_PAYLOAD}", source="Wire",
+                 published_at=ts("2026-11-20 09:00"), url="https://example.org/silent\"onmouseover=\"x"),
+    ]
+    claims = [
+        claim("total", 20, document_id=mod_doc, is_total=True, speaker="Минобороны России",
+              quote=f"20 drones {SCRIPT_PAYLOAD}", **night),
+        claim("bry", 12, document_id=mod_doc, parent_claim_id="total", region_code="RU-BRY",
+              speaker="Минобороны России", quote=f"12 over Bryansk {SCRIPT_PAYLOAD}", span_start=20, **night),
+        claim("klu", 6, document_id=mod_doc, parent_claim_id="total", region_code="RU-KLU",
+              speaker="Минобороны России", quote="6 over Kaluga", span_start=40, **night),
+        claim("gov", 14, document_id="gov/7", region_code="RU-BRY", speaker=f"Governor {IMG_PAYLOAD}",
+              speaker_role="regional_head", quote=f"14 shot down {IMG_PAYLOAD}", **early),
+    ]
+    rejected = [reject("dump<script>.jsonl", 3, f"line 3: invalid JSON: {SCRIPT_PAYLOAD}")]
+    runs = [run_row(RUN, ts("2026-11-20 10:00"), sources=[f"dumps/{SCRIPT_PAYLOAD}"])]
+    con = warehouse(claims, documents=docs, rejected=rejected, runs=runs)
+    store_findings(con)
+    return con
