@@ -287,8 +287,11 @@ def _raw_frame(rows: list[dict[str, Any]]) -> pl.DataFrame:
 # --------------------------------------------------------------------------- JSON Lines
 
 
-def parse_jsonl(data: bytes, origin: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+def parse_jsonl(data: bytes, origin: str, *, first_line: int = 1) -> tuple[pl.DataFrame, pl.DataFrame]:
     """One document per JSON Lines object with ``id`` and ``text``.
+
+    ``first_line`` is the line number of the first line of ``data``: a block cut from a larger dump
+    keeps the dump's line numbers in ``record_no`` and in the reasons of its rejects.
 
     The whole file goes through polars' NDJSON reader first; only when that fails (a bad line,
     bad bytes) is it read again in pieces, and only small failing pieces line by line with
@@ -299,11 +302,11 @@ def parse_jsonl(data: bytes, origin: str) -> tuple[pl.DataFrame, pl.DataFrame]:
     (['7'], ['line 2: invalid JSON: Expecting value at column 1'])
     """
     data = _utf8_bytes(data)
-    lines = _Lines(data)
+    lines = _Lines(data, first_line)
     rejects: Rejects = []
-    frame = _jsonl_fast(data, None)
+    frame = _jsonl_fast(data, None, first_line)
     if frame is None:
-        numbered = [(no, line) for no, line in enumerate(data.split(b"\n"), start=1) if line.strip()]
+        numbered = [(no, line) for no, line in enumerate(data.split(b"\n"), start=first_line) if line.strip()]
         frames = _jsonl_split(numbered, origin, rejects)
         frame = pl.concat(frames) if frames else _raw_frame([]).drop("_excerpt")
     frame = _recheck_suspicious(frame, data, lines, origin, rejects)
@@ -324,8 +327,9 @@ def _utf8_bytes(data: bytes) -> bytes:
 class _Lines:
     """Line lookup in a byte buffer, built only when a reject needs it."""
 
-    def __init__(self, data: bytes) -> None:
+    def __init__(self, data: bytes, first_line: int = 1) -> None:
         self.data = data
+        self.offset = first_line - 1  # line numbers are the dump's, not the block's
         self._starts: list[int] | None = None
 
     def starts(self) -> list[int]:
@@ -334,9 +338,10 @@ class _Lines:
         return self._starts
 
     def line_no_at(self, pos: int) -> int:
-        return bisect.bisect_right(self.starts(), pos)
+        return bisect.bisect_right(self.starts(), pos) + self.offset
 
     def line(self, no: int) -> bytes:
+        no -= self.offset
         starts = self.starts()
         if not 1 <= no <= len(starts):
             return b""
@@ -347,8 +352,10 @@ class _Lines:
         return _excerpt(self.line(no)[: EXCERPT_CHARS * 4].decode("utf-8", "replace").rstrip("\r"))
 
 
-def _jsonl_fast(data: bytes, line_nos: list[int] | None) -> pl.DataFrame | None:
-    """Read JSON Lines with polars; None when any line is not a JSON object or not UTF-8."""
+def _jsonl_fast(data: bytes, line_nos: list[int] | None, first_line: int = 1) -> pl.DataFrame | None:
+    """Read JSON Lines with polars; None when any line is not a JSON object or not UTF-8.
+
+    Lines are numbered from ``first_line`` unless ``line_nos`` gives their numbers."""
     try:
         df = pl.read_ndjson(io.BytesIO(data), schema={f: pl.String for f in ARTICLE_FIELDS})
     except Exception:  # noqa: BLE001 - any failure just means "take the careful path"
@@ -356,9 +363,9 @@ def _jsonl_fast(data: bytes, line_nos: list[int] | None) -> pl.DataFrame | None:
     if line_nos is None:
         n_lines = data.count(b"\n") + (0 if data.endswith(b"\n") or not data else 1)
         if df.height == n_lines:
-            numbers = pl.int_range(1, n_lines + 1, dtype=pl.Int64, eager=True)
+            numbers = pl.int_range(first_line, first_line + n_lines, dtype=pl.Int64, eager=True)
         else:  # blank lines: number the others
-            line_nos = [no for no, line in enumerate(data.split(b"\n"), start=1) if line.strip()]
+            line_nos = [no for no, line in enumerate(data.split(b"\n"), start=first_line) if line.strip()]
     if line_nos is not None:
         if df.height != len(line_nos):
             return None
