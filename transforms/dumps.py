@@ -13,10 +13,11 @@ from __future__ import annotations
 import bisect
 import csv
 import io
+import itertools
 import json
 import re
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timezone
 from html.parser import HTMLParser
 from typing import Any
@@ -39,6 +40,9 @@ __all__ = [
 GZIP_MAGIC = b"\x1f\x8b"
 _GZ_SLICE = 1 << 20  # feed gzip in slices so the output before a corrupt block is kept
 EXCERPT_CHARS = 200
+# A longer text is not an article but a dump on one line (or an attack): it is rejected, not
+# handed to claim extraction, whose time grows faster than the text.
+MAX_TEXT_CHARS = 1_000_000
 ARTICLE_FIELDS = ("id", "text", "published", "url", "title", "source", "lang")
 _OPTIONAL_FIELDS = ("url", "title", "source", "lang")
 _SPLIT = 8  # a JSON Lines part that fails the fast path is retried in this many pieces...
@@ -92,14 +96,52 @@ def decode_text(data: bytes) -> tuple[str | None, str | None]:
             return data.decode("utf-16"), None
         except UnicodeDecodeError as e:
             return None, f"not valid UTF-16 (byte offset {e.start})"
+    else:
+        text = _utf16_without_bom(data)
+        if text is not None:
+            return text, None
     try:
         return data.decode("utf-8"), None
     except UnicodeDecodeError as e:
         return None, f"not valid UTF-8 (byte offset {e.start})"
 
 
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 text without a byte-order mark, told by its high bytes: in UTF-16, every other byte
+    of Latin text is 0x00 and of Cyrillic text 0x04 (odd bytes for little-endian); UTF-8 text
+    has almost none of either."""
+    head = data[:4096]
+    if len(head) < 4 or len(data) % 2:
+        return None
+    half = len(head) // 2
+
+    def high(part: bytes) -> int:
+        return part.count(0) + part.count(4)
+
+    even, odd = high(head[0::2]), high(head[1::2])
+    if odd >= 0.9 * half and even <= 0.1 * half:
+        encoding = "utf-16-le"
+    elif even >= 0.9 * half and odd <= 0.1 * half:
+        encoding = "utf-16-be"
+    else:
+        return None
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+
+
 def _excerpt(s: str) -> str:
-    return s[:EXCERPT_CHARS]
+    return _clean(s[:EXCERPT_CHARS])
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _clean(s: str) -> str:
+    """Replace lone UTF-16 surrogates (a JSON ``"\\ud800"`` escape decodes to one) by U+FFFD:
+    they cannot be stored as UTF-8."""
+    return _LONE_SURROGATE.sub("\ufffd", s)
 
 
 def _rejects_frame(rows: Rejects) -> pl.DataFrame:
@@ -187,7 +229,7 @@ def _finish(
     if "published_at" not in rows.columns:
         rows = rows.with_columns(parse_published(rows["published"]))
     rows = rows.with_columns(
-        pl.col("id").str.strip_chars(),
+        pl.col("id").str.replace_all("\x00", "", literal=True).str.strip_chars(),
         pl.col("text").str.replace_all("\x00", "", literal=True),
         *[
             pl.col(c).str.replace_all("\x00", "", literal=True).str.strip_chars().replace("", None)
@@ -203,6 +245,9 @@ def _finish(
         .then(pl.lit("missing text"))
         .when(pl.col("text").str.strip_chars() == "")
         .then(pl.lit("empty text"))
+        .when(pl.col("text").str.len_chars() > MAX_TEXT_CHARS)
+        .then(pl.format("text is {} characters long, more than the {} a document may have; not loaded",
+                        pl.col("text").str.len_chars(), pl.lit(MAX_TEXT_CHARS)))
     )
     rows = rows.with_columns(_reason=reason)
     bad = rows.filter(pl.col("_reason").is_not_null())
@@ -246,16 +291,16 @@ def _article_row(obj: Any) -> dict[str, Any] | str:
         return "missing text"
     if not isinstance(text, str):
         return f"text is not a string (got {_json_type(text)})"
-    row: dict[str, Any] = {"id": str(id_), "text": text, "published": _as_str(obj.get("published"))}
+    row: dict[str, Any] = {"id": _clean(str(id_)), "text": _clean(text), "published": _as_str(obj.get("published"))}
     for f in _OPTIONAL_FIELDS:
         row[f] = _as_str(obj.get(f))
     return row
 
 
 def _as_str(v: Any) -> str | None:
-    if v is None or isinstance(v, str):
+    if v is None:
         return v
-    return json.dumps(v, ensure_ascii=False)
+    return _clean(v if isinstance(v, str) else json.dumps(v, ensure_ascii=False))
 
 
 def _json_type(v: Any) -> str:
@@ -317,7 +362,7 @@ def _utf8_bytes(data: bytes) -> bytes:
     """Strip a UTF-8 BOM; re-encode BOM-marked UTF-16 as UTF-8 (line formats work on bytes)."""
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:]
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or _utf16_without_bom(data[:4096]) is not None:
         text, _ = decode_text(data)
         if text is not None:
             return text.encode("utf-8")
@@ -415,7 +460,8 @@ def _jsonl_slow(part: list[tuple[int, bytes]], origin: str, rejects: Rejects) ->
 
 # polars turns any JSON value into a string; a line whose top-level text is not a string (or id
 # not a string/number) is re-read with json.loads to be judged. Nested keys only cost a re-read.
-_SUSPECT = re.compile(rb'"text"\s*:\s*[-0-9tf\[{]|"id"\s*:\s*[tf\[{]')
+# So is a line with a UTF-16 surrogate escape, which polars may drop where json.loads keeps it.
+_SUSPECT = re.compile(rb'"text"\s*:\s*[-0-9tf\[{]|"id"\s*:\s*[tf\[{]|\\u[dD][89a-fA-F]')
 
 
 def _recheck_suspicious(
@@ -435,7 +481,11 @@ def _recheck_suspicious(
 
 
 def parse_csv(data: bytes, origin: str) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """One document per CSV row (header row required, RFC 4180 quoting; columns as in JSONL)."""
+    """One document per CSV row (header row required, RFC 4180 quoting; columns as in JSONL).
+
+    A row that cannot be parsed is rejected and reading goes on with the next line; a quote
+    that is never closed rejects the row it opens on, and the lines after it are read as rows.
+    """
     text, problem = decode_text(data)
     rejects: Rejects = []
     if text is None:
@@ -443,11 +493,14 @@ def parse_csv(data: bytes, origin: str) -> tuple[pl.DataFrame, pl.DataFrame]:
         text = (data[3:] if data.startswith(b"\xef\xbb\xbf") else data).decode("utf-8", "surrogateescape")
     if not text.strip():
         return empty(DOCUMENT_SCHEMA), empty(REJECT_SCHEMA)
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    try:
-        header = next(reader)
-    except csv.Error as e:
-        return _file_reject(origin, f"header row cannot be parsed: {e}", _excerpt(text))
+    lines = _csv_lines(text)
+    records = _csv_records(lines)
+    _, header, error = next(records)
+    if header is None:
+        return _file_reject(origin, f"header row cannot be parsed: {error}", _excerpt(lines[0]))
+    if _has_surrogate(",".join(header)):
+        return _file_reject(origin, f"header row: {problem or 'not valid UTF-8'}",
+                            _excerpt(",".join(header).encode("utf-8", "surrogateescape").decode("utf-8", "replace")))
     columns = [h.strip().lower() for h in header]
     missing = [c for c in ("id", "text") if c not in columns]
     if missing:
@@ -456,26 +509,12 @@ def parse_csv(data: bytes, origin: str) -> tuple[pl.DataFrame, pl.DataFrame]:
             f"missing required column(s) {', '.join(missing)}; header is {', '.join(header)}",
             _excerpt(",".join(header)),
         )
-    if _has_surrogate(",".join(header)):
-        return _file_reject(origin, problem or "not valid UTF-8", "")
     index = {c: columns.index(c) for c in ARTICLE_FIELDS if c in columns}
     rows: list[dict[str, Any]] = []
-    text_lines: list[str] | None = None
-    last_line = reader.line_num
-    while True:
-        start = last_line + 1
-        try:
-            fields = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as e:
-            if text_lines is None:
-                text_lines = text.split("\n")
-            bad_line = text_lines[start - 1] if start - 1 < len(text_lines) else ""
-            rejects.append((origin, start, f"row cannot be parsed: {e}", _excerpt(bad_line)))
-            last_line = reader.line_num
+    for start, fields, error in records:
+        if fields is None:
+            rejects.append((origin, start, f"row cannot be parsed: {error}", _excerpt(lines[start - 1])))
             continue
-        last_line = reader.line_num
         if not fields:
             continue
         joined = ",".join(fields)
@@ -495,6 +534,46 @@ def parse_csv(data: bytes, origin: str) -> tuple[pl.DataFrame, pl.DataFrame]:
         row.update(channel=None, record_no=start, _excerpt=_excerpt(joined))
         rows.append(row)
     return _finish(_raw_frame(rows), origin, rejects)
+
+
+def _csv_lines(text: str) -> list[str]:
+    """Lines with their ends, split at "\\n" (line numbers as in an editor); a file with only
+    "\\r" line ends (old Mac) is split at those."""
+    sep = "\n" if "\n" in text or "\r" not in text else "\r"
+    parts = text.split(sep)
+    return [part + sep for part in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
+
+
+_CSV_ERRORS = {
+    "unexpected end of data": "a quote opened on this line is never closed",
+    "',' expected after '\"'": "stray quote (',' expected after '\"')",
+}
+
+
+def _csv_records(lines: list[str]) -> Iterator[tuple[int, list[str] | None, str | None]]:
+    """(line the record starts on, fields or None, why it cannot be parsed) for each record."""
+    pos = 0  # lines read before the current reader started
+    while pos < len(lines):
+        reader = csv.reader(itertools.islice(lines, pos, None), strict=True)
+        done = 0
+        while True:
+            start = pos + done + 1
+            try:
+                fields = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as e:
+                message = str(e)
+                if message.startswith("new-line character seen in unquoted field"):
+                    message = "a carriage return (\\r) inside an unquoted field"
+                yield start, None, _CSV_ERRORS.get(message, message)
+                if str(e) == "unexpected end of data":
+                    break  # the quote swallowed the rest of the file: read on from the next line
+                done = reader.line_num
+                continue
+            done = reader.line_num
+            yield start, fields, None
+        pos = start
 
 
 def _has_surrogate(s: str) -> bool:
@@ -525,7 +604,10 @@ def parse_telegram_export(data: bytes, origin: str) -> tuple[pl.DataFrame, pl.Da
         return _file_reject(origin, f"line {e.lineno}: {_json_error(e)}", _excerpt(text))
     if not isinstance(export, dict) or not isinstance(export.get("messages"), list):
         return _file_reject(origin, "not a Telegram channel export (no \"messages\" list)", _excerpt(text))
-    channel = export.get("name") or (str(export["id"]) if export.get("id") is not None else None)
+    name, export_id = export.get("name"), export.get("id")
+    channel = (name.replace("\x00", "").strip() if isinstance(name, str) else None) or (
+        str(export_id) if isinstance(export_id, (str, int)) and not isinstance(export_id, bool) else None)
+    channel = _clean(channel) if channel else None
     if not channel:
         # a nameless export: its folder ("archive.zip!Channel/result.json") names the channel
         parts = re.split(r"[/\\!]", origin)
@@ -548,8 +630,8 @@ def parse_telegram_export(data: bytes, origin: str) -> tuple[pl.DataFrame, pl.Da
         msg_id = msg.get("id")
         rows.append(
             {
-                "id": None if msg_id is None else f"{channel}/{msg_id}",
-                "text": body,
+                "id": None if msg_id is None else _clean(f"{channel}/{_as_str(msg_id)}"),
+                "text": _clean(body),
                 "published_at": _telegram_date(msg),
                 "url": None,
                 "title": None,
@@ -601,9 +683,13 @@ def _doc_id(name: str) -> str:
 
 
 def _single(doc_id: str, text: str, title: str | None, origin: str) -> tuple[pl.DataFrame, pl.DataFrame]:
-    text = text.replace("\x00", "")
+    text = _clean(text.replace("\x00", ""))
     if not text.strip():
-        return empty(DOCUMENT_SCHEMA), empty(REJECT_SCHEMA)
+        return _file_reject(origin, "no text (the document is blank)")
+    if len(text) > MAX_TEXT_CHARS:
+        return _file_reject(
+            origin, f"text is {len(text)} characters long, more than the {MAX_TEXT_CHARS} a document may have; not loaded",
+            _excerpt(text))
     row = {c: None for c in DOCUMENT_SCHEMA}
     row.update(id=doc_id, text=text, title=title, origin=origin, record_no=1)
     return pl.DataFrame([row], schema=DOCUMENT_SCHEMA), empty(REJECT_SCHEMA)
@@ -787,7 +873,19 @@ def parse_dump(data: bytes, name: str, origin: str) -> tuple[pl.DataFrame, pl.Da
         fmt, data = _sniff_json(data)
     if problem is not None:
         return _parse_truncated(data, name, origin, fmt, problem)
+    if _is_blank(data):
+        return _file_reject(origin, "the file is empty")
     return _parse_as(fmt, data, name, origin)
+
+
+def _is_blank(data: bytes) -> bool:
+    """Nothing but whitespace (and a byte-order mark)."""
+    if not data.strip():
+        return True
+    if len(data) > 1024:
+        return False
+    text, _ = decode_text(data)
+    return text is not None and not text.strip()
 
 
 def _parse_as(fmt: str, data: bytes, name: str, origin: str) -> tuple[pl.DataFrame, pl.DataFrame]:

@@ -185,7 +185,7 @@ def test_csv_bad_rows() -> None:
     check_schemas(docs, rejects)
     assert docs["id"].to_list() == ["1", "6"]
     assert reasons(rejects) == [
-        (3, "row cannot be parsed: ',' expected after '\"'"),
+        (3, "row cannot be parsed: stray quote (',' expected after '\"')"),
         (4, "row has 3 fields, header has 2"),
         (5, "empty text"),
         (6, "not valid UTF-8 (byte offset 5 in the record)"),
@@ -344,3 +344,58 @@ def test_jsonl_raw_control_characters_kept_and_blank_optionals_null() -> None:
     docs, rejects = parse_jsonl(data, "c.jsonl")
     assert rejects.height == 0
     assert docs.select("text", "url", "lang").rows() == [("rawnul\tand tab", None, None)]
+
+
+# --------------------------------------------------------------------------- found by fuzzing
+
+
+def test_lone_surrogate_escapes_become_replacement_characters() -> None:
+    data = b'not json\n{"id": "a\\ud800", "text": "x\\udfffy"}\n{"id": "b", "text": "\\ud83d\\ude00"}\n'
+    docs, rejects = parse_jsonl(data, "s.jsonl")
+    assert docs.select("id", "text").rows() == [("a\ufffd", "x\ufffdy"), ("b", "\U0001f600")]
+    assert rejects["record_no"].to_list() == [1]
+
+
+def test_nul_only_id_is_empty() -> None:
+    docs, rejects = parse_jsonl(b'{"id": "\\u0000", "text": "x"}\n{"id": "a\\u0000b", "text": "y"}\n', "n.jsonl")
+    assert docs["id"].to_list() == ["ab"]
+    assert reasons(rejects) == [(1, "empty id")]
+
+
+def test_csv_unclosed_quote_rejects_one_row_and_reads_on() -> None:
+    docs, rejects = parse_csv(b'id,text\n1,ok\n2,"never closed\n3,good\n4,good too\n', "q.csv")
+    assert docs["id"].to_list() == ["1", "3", "4"] and docs["record_no"].to_list() == [2, 4, 5]
+    assert reasons(rejects) == [(3, "row cannot be parsed: a quote opened on this line is never closed")]
+
+
+def test_csv_undecodable_header_and_old_mac_line_ends() -> None:
+    docs, rejects = parse_csv(b"\x80", "h.csv")
+    assert reasons(rejects) == [(None, "header row: not valid UTF-8 (byte offset 0)")]
+    docs, rejects = parse_csv(b"id,text\r1,a\r2,b\r", "mac.csv")
+    assert docs["record_no"].to_list() == [2, 3] and rejects.height == 0
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_bom(encoding: str) -> None:
+    for name, content in (("x.jsonl", '{"id": 1, "text": "Сбиты два дрона"}\n'), ("x.txt", "Сбиты два дрона")):
+        docs, rejects = parse_dump(content.encode(encoding), name, name)
+        assert docs["text"].to_list() == ["Сбиты два дрона"] and rejects.height == 0
+
+
+def test_empty_files_and_blank_documents_are_rejected() -> None:
+    for name, data in (("e.jsonl", b""), ("e.csv", b" \n"), ("e.txt", b"\xef\xbb\xbf"), ("e.jsonl.gz", gzip.compress(b""))):
+        docs, rejects = parse_dump(data, name, name)
+        assert docs.height == 0 and reasons(rejects) == [(None, "the file is empty")], name
+    docs, rejects = parse_dump(b"<script>alert(1)</script>", "s.html", "s.html")
+    assert reasons(rejects) == [(None, "no text (the document is blank)")]
+
+
+def test_text_longer_than_the_limit_is_rejected(monkeypatch: pytest.MonkeyPatch) -> None:
+    import transforms.dumps as dumps
+
+    monkeypatch.setattr(dumps, "MAX_TEXT_CHARS", 10)
+    docs, rejects = parse_jsonl(b'{"id": 1, "text": "short"}\n{"id": 2, "text": "far too long a text"}\n', "l.jsonl")
+    assert docs["id"].to_list() == ["1"]
+    assert reasons(rejects) == [(2, "text is 19 characters long, more than the 10 a document may have; not loaded")]
+    docs, rejects = parse_text_document(b"far too long a text", "l.txt", "l.txt")
+    assert docs.height == 0 and "19 characters long" in rejects["reason"][0]
