@@ -103,7 +103,7 @@ def decode_text(data: bytes) -> tuple[str | None, str | None]:
     try:
         return data.decode("utf-8"), None
     except UnicodeDecodeError as e:
-        return None, f"not valid UTF-8 (byte offset {e.start})"
+        return None, f"not valid UTF-8 (byte offset {e.start}){_encoding_hint(data)}"
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
@@ -131,6 +131,20 @@ def _utf16_without_bom(data: bytes) -> str | None:
         return None
 
 
+def _encoding_hint(data: bytes) -> str:
+    """A hint for a reason when bytes that are not UTF-8 read as Windows-1251 Cyrillic (and hold
+    no UTF-8 at all: a UTF-8 text with one broken byte must not be blamed on the encoding)."""
+    sample = data[:4096]
+    as_utf8 = sample.decode("utf-8", "replace")
+    if any(c > "\x7f" and c != "\ufffd" for c in as_utf8):
+        return ""
+    legacy = sample.decode("cp1251", "replace")
+    high = [c for c in legacy if c > "\x7f"]
+    if sum("\u0400" <= c <= "\u04ff" for c in high) < 0.6 * len(high) or not re.search("[\u0400-\u04ff]{3}", legacy):
+        return ""
+    return "; it looks like Windows-1251 (cp1251) text: save the file as UTF-8"
+
+
 def _excerpt(s: str) -> str:
     return _clean(s[:EXCERPT_CHARS])
 
@@ -155,7 +169,8 @@ def _file_reject(origin: str, reason: str, excerpt: str = "") -> tuple[pl.DataFr
 
 
 def _json_error(e: json.JSONDecodeError) -> str:
-    return f"invalid JSON: {e.msg} at column {e.colno}"
+    message = e.msg[: -len(" at")] if e.msg.endswith(" at") else e.msg  # "Unterminated string starting at"
+    return f"invalid JSON: {message} at column {e.colno}"
 
 
 # --------------------------------------------------------------------------- dates
@@ -442,7 +457,8 @@ def _jsonl_slow(part: list[tuple[int, bytes]], origin: str, rejects: Rejects) ->
         try:
             line = raw.decode("utf-8")
         except UnicodeDecodeError as e:
-            rejects.append((origin, no, f"not valid UTF-8 (byte offset {e.start})", _excerpt(raw.decode("utf-8", "replace"))))
+            rejects.append((origin, no, f"not valid UTF-8 (byte offset {e.start}){_encoding_hint(raw)}",
+                            _excerpt(raw.decode("utf-8", "replace"))))
             continue
         try:
             obj = json.loads(line, strict=False)  # raw control characters (NUL, tabs) in strings are kept
@@ -520,8 +536,9 @@ def parse_csv(data: bytes, origin: str) -> tuple[pl.DataFrame, pl.DataFrame]:
         joined = ",".join(fields)
         if _has_surrogate(joined):
             offset = len(joined[: _first_surrogate(joined)].encode("utf-8", "surrogateescape"))
+            hint = _encoding_hint(joined.encode("utf-8", "surrogateescape"))
             rejects.append(
-                (origin, start, f"not valid UTF-8 (byte offset {offset} in the record)",
+                (origin, start, f"not valid UTF-8 (byte offset {offset} in the record){hint}",
                  _excerpt(joined.encode("utf-8", "surrogateescape").decode("utf-8", "replace")))
             )
             continue
