@@ -55,6 +55,8 @@ class Claim:
 
 # ---------------------------------------------------------------------------------- vocabulary
 
+MAX_COUNT = 10_000  # no statement counts more drones at once; bigger figures are something else
+
 DRONE_WORD = re.compile(
     r"^(?:дрон|беспилот|бпла|безпілот|uav|drone|шахед|shahed|герань|geran|летательн|літальн|"
     r"аппарат|апарат|unmanned|камикадзе|kamikaze|квадрокоптер|коптер|ударн|lancet|ланцет|"
@@ -224,7 +226,7 @@ def classify_numbers(sentence: str, lang: str) -> list[_Mention]:
             continue
         if re.search(r"(?:" + _MONTHS + r")\w*\.?\s*$", before, re.I) and n.value <= 31:
             continue
-        if 1900 <= n.value <= 2100:
+        if 1900 <= n.value <= 2100 or n.value > MAX_COUNT:
             continue
         if re.search(r"\w[-/]$", before):
             # model numbers: "Shahed-136/131", "Су-34"

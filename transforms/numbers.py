@@ -62,7 +62,7 @@ _QUALIFIERS: tuple[tuple[str, str], ...] = (
 )
 _QUALIFIER_RE = [(re.compile(r"(?:^|[^\w])(?:" + pat + r")\s*$", re.I), q) for pat, q in _QUALIFIERS]
 
-_TOKEN = re.compile(r"\d+(?:[ \u00a0\u202f]\d{3})*(?![\d])|[^\W\d_]+(?:['’][^\W\d_]+)*", re.U)
+_TOKEN = re.compile(r"\d+(?:(?:[ \u00a0\u202f]|,(?=\d{3}(?!\d)))\d{3})*(?![\d])|[^\W\d_]+(?:['’][^\W\d_]+)*", re.U)
 
 
 @lru_cache(maxsize=2)

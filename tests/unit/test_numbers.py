@@ -42,3 +42,7 @@ def test_ordinals_and_ordinary_words_are_not_numbers() -> None:
     assert word_value("второй", "ru") is None
     assert word_value("пятница", "ru") is None
     assert word_value("drone", "en") is None
+
+
+def test_english_thousands_separator() -> None:
+    assert [n.value for n in find_numbers("1,200 drones and 3,5 km", "en")] == [1200, 3, 5]
