@@ -573,8 +573,8 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
             own = respective.get(k) or _own_places(sent, s, mentions, k, sent_places)
             if k in respective:
                 m = replace(m, distributive=False)
-            if m.kind == "elliptic" and not own:
-                continue
+            if m.kind == "elliptic" and not own and not _VERB_NEXT.match(sent[m.end:m.end + 40]):
+                continue  # "87 were shot down" stands alone; "11 над ..." needs its place
             if m.kind == "elliptic" and _CASUALTY.search(sent[m.end:m.end + 40]):
                 continue
             if k and _SUBSET.search(sent[max(0, m.start - 30):m.start]) and claims and claims[-1].sent == i and (
@@ -658,7 +658,8 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
                 role = c.speaker.role if c.speaker else "unknown"
                 if role in ("regional_head", "city_head"):
                     c.region = speaker_region(c.speaker)
-                elif role in ("unknown", "media", "other") and len(set(doc_regions)) == 1 and not _national(text):
+                elif (role in ("unknown", "media", "other") and len(set(doc_regions)) == 1 and not _national(text)
+                      and not any(o.sent == c.sent and o.region for o in claims)):
                     c.region = doc_regions[0]
 
     claims = _add_debris(claims, work, sentences, text)
@@ -783,6 +784,11 @@ _PRONOUN_SPEAKER = re.compile(
     r"(?:розповів|розповіла|сказав|сказала|заявив|заявила|додав|додала|написав|написала|повідомив|"
     r"сообщил|сообщила|заявил|заявила|добавил|добавила|написал|написала|рассказал|рассказала|"
     r"said|added|wrote|says)\s+(?:він|вона|он|она|he|she)\b|(?:he|she)\s+(?:said|added|wrote)",
+    re.I,
+)
+_VERB_NEXT = re.compile(
+    r"^\s*(?:of them\s+|из них\s+|з них\s+)?(?:were|was|have been|had been|были|был|была|було|були)?\s*"
+    r"(?:shot down|destroyed|intercepted|downed|сбит\w*|уничтожен\w*|перехвачен\w*|збит\w*|знищен\w*)",
     re.I,
 )
 _OTHER_REPORT = re.compile(

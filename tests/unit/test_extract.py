@@ -233,3 +233,24 @@ def test_region_first_breakdown() -> None:
     assert sorted(_facts(claims), key=str) == sorted([
         (None, 9, "intercepted"), ("RU-BRY", 5, "intercepted"), ("RU-KRS", 2, "intercepted"),
         ("RU-ORL", 2, "intercepted")], key=str)
+
+
+def test_total_with_a_part_of_it() -> None:
+    claims, _ = extract_claims(_docs("ПВО сбила 12 украинских беспилотников, 7 из них над Белгородской областью."))
+    assert sorted(_facts(claims), key=str) == [("RU-BEL", 7, "intercepted"), (None, 12, "intercepted")]
+    total = claims.filter(pl.col("count") == 12)
+    assert total["is_total"].to_list() == [True]
+    assert claims.filter(pl.col("count") == 7)["parent_claim_id"].to_list() == total["claim_id"].to_list()
+
+
+def test_launched_then_shot_down_without_a_noun() -> None:
+    claims, _ = extract_claims(_docs("Over 100 drones attacked Ukraine overnight; 87 were shot down, the air force said."))
+    assert claims.select("count", "count_qualifier", "outcome", "speaker_role").rows() == [
+        (100, "at_least", "launched", "military"), (87, "exact", "intercepted", "military")]
+
+
+def test_missiles_and_casualties_beside_drones() -> None:
+    claims, _ = extract_claims(_docs(
+        "Сили ППО збили 2 ракети та 15 шахедів. Внаслідок атаки загинули 2 людини, пошкоджено 4 будинки."
+    ))
+    assert _facts(claims) == [(None, 15, "intercepted")]
