@@ -48,6 +48,9 @@ def codes(text: str) -> list[str | None]:
         ("в Санкт-Петербурге", "RU-SPE"),
         ("на Київщині", "UA-32"),
         ("Калужчине", "RU-KLU"),
+        ("у Підмосков’ї", "RU-MOS"),
+        ("у Куп’янську", "UA-63"),
+        ("Удар по Днепропетровску", "UA-12"),
     ],
 )
 def test_region_phrases(text: str, code: str) -> None:

@@ -155,7 +155,7 @@ def _inflect_words(morph: pymorphy3.MorphAnalyzer, words: list[str], case: str) 
         else:
             word_options = [""]
             for part in word.split("-"):
-                forms = _inflect_word(morph, part, case) if part.isalpha() else set()
+                forms = _inflect_word(morph, part, case) if part.replace("'", "").isalpha() else set()
                 word_options = [f"{w}-{o}" if w else o for w in word_options for o in sorted(forms) or [part]]
         variants = [f"{v} {w}".strip() for v in variants for w in word_options]
     return variants[:16]
@@ -342,6 +342,9 @@ def _common_word(form: str, lang: str, name: str = "") -> bool:
             # The Ukrainian dictionary does not mark place names, so only adjectives, verbs and
             # the like count as ordinary words here.
             for p in UK.parse(word):
+                lemma = norm(p.normal_form)
+                if stem and lemma != stem and lemma.startswith(stem):
+                    continue  # "Куп'янську" is also the adjective "куп'янську"
                 if p.is_known and p.tag.POS in _UK_WORD_POS:
                     return True
     return False
@@ -383,7 +386,7 @@ def town_forms(city: dict, name_ru: str, name_uk: str) -> tuple[set[str], set[st
             if not TOKEN_RE.fullmatch(form.replace(" ", "-")):
                 continue
             single = " " not in form and "-" not in form  # "Часов Яр" is no ordinary phrase
-            if not exempt and single and _common_word(form, lang, name_ru if lang == "ru" else ""):
+            if not exempt and single and _common_word(form, lang, name_ru if lang == "ru" else name_uk):
                 continue
             keep[0 if is_main else 1].add(form)
     return keep
