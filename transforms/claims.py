@@ -51,6 +51,7 @@ class Claim:
     multi: list[str] = field(default_factory=list)   # regions named together, none chosen
     incremental: bool = False   # "ещё один", "another": a new object, never a repeat
     placed: bool = True         # the sentence gave it a place of its own
+    aimed_only: bool = False    # its only place is a target ("attack on Kyiv"), not where it fell
 
 
 # ---------------------------------------------------------------------------------- vocabulary
@@ -100,7 +101,7 @@ OUTCOME_WORDS: tuple[tuple[str, str], ...] = (
                    r"локаційно|локационно|suppress|jamm|потерял\w* управлени|втратив\w* керуванн|"
                    r"втрачен|радіоелектрон|\bреб\b"),
     ("crashed", r"\bупал|\bупали|crash|\bвпав|\bвпали|рухнул|fell\b|fallen\b|упавш"),
-    ("intercepted", r"уничтож|сбит|сбил|перехва|ликвид|нейтрализ|поражен|поразил|отраж|destroy|destruc|"
+    ("intercepted", r"уничтож|сбит|сбил|перехва|ликвид|нейтрализ|поражен|поразил|обезвред|знешкод|отраж|destroy|destruc|"
                     r"shot down|shoot down|shooting down|downed|intercept|neutrali|збит|збил|"
                     r"знищ|перехопл|перехоп|уражен|brought down|taken down|eliminat|repel|"
                     r"відбит|відбил|приземл|сбива|збива|knocked out|"
@@ -386,6 +387,14 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
     lang = doc.lang or "en"
     sentences = doc.sentences
     cand = set(doc.candidates)
+    # page furniture: nothing after "ЕЩЕ ПО ТЕМЕ" / "Read also" belongs to the article
+    for k, (a, b) in enumerate(sentences):
+        if _RELATED.match(text[a:b]):
+            cand = {i for i in cand if i < k}
+            sentences = sentences[:k]
+            break
+    if not cand:
+        return [], []
     # read the sentence after a drone sentence too: breakdowns go on without the noun
     work = sorted(cand | {i + k for i in cand for k in (1, 2) if i + k < len(sentences)})
     # speakers: the headline and the stretch around the drone sentences, not a whole long page
@@ -585,6 +594,7 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
             aimed = [p for p in own if _TARGET.search(text[max(0, p.start - 25):p.start])]
             if aimed and len(aimed) < len(own):
                 own = [p for p in own if p not in aimed]
+            aimed_only = bool(aimed) and len(aimed) == len(own)
             regions = [p for p in own if p.kind in ("region", "water")]
             localities = [p for p in own if p.kind == "locality"]
             if context_regions:
@@ -640,7 +650,7 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
                     sent=i, count=m.value, qualifier=m.qualifier, outcome=outcome, region=code,
                     num_start=s + m.start, elliptic=m.kind == "elliptic",
                     locality_places=[p for p in localities if p.region_code in (code, None)] if code or not regions else [],
-                    cumulative=bool(_CUMULATIVE.search(sent)), multi=multi, placed=placed,
+                    cumulative=bool(_CUMULATIVE.search(sent)), multi=multi, placed=placed, aimed_only=aimed_only,
                     incremental=bool(_INCREMENT.search(sent[max(0, m.start - 12):m.start + 12])
                                      or re.match(r"\d{1,2}:\d{2}\b", sent) or _OTHER_REPORT.search(sent)),
                 ))
@@ -650,6 +660,9 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
     # speakers, and the speaker's region for figures whose sentence names none
     for c in claims:
         c.speaker = speaker_for(c.sent, c.num_start)
+        if c.aimed_only and c.speaker and c.speaker.role == "military" and not c.elliptic:
+            c.region = None  # a national tally of an attack on a city: the city is the target
+            continue
         if c.region is None and c.multi and speaker_region(c.speaker) in c.multi:
             c.region = speaker_region(c.speaker)
         if c.region is None:
@@ -789,6 +802,12 @@ _PRONOUN_SPEAKER = re.compile(
 _VERB_NEXT = re.compile(
     r"^\s*(?:of them\s+|из них\s+|з них\s+)?(?:were|was|have been|had been|были|был|была|було|були)?\s*"
     r"(?:shot down|destroyed|intercepted|downed|сбит\w*|уничтожен\w*|перехвачен\w*|збит\w*|знищен\w*)",
+    re.I,
+)
+_RELATED = re.compile(
+    r"^(?:ЕЩЕ ПО ТЕМЕ|ЕЩЁ ПО ТЕМЕ|Еще по теме|Читайте также|Читайте також|Смотрите также|Дивіться також|"
+    r"Read (?:also|more)|Related(?: news| articles| stories)?|See also|More on this|Новости партн[её]ров|"
+    r"Свежие комментарии|Популярное|Последние новости|Останні новини|Latest news)\W*$",
     re.I,
 )
 _OTHER_REPORT = re.compile(
