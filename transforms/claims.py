@@ -245,11 +245,11 @@ def classify_numbers(sentence: str, lang: str) -> list[_Mention]:
             kind = "drone"
             toks = []
         elif of_n:
-            rest = _tokens_after(sentence, n.end + of_n.end(), 5)
-            if any(DRONE_WORD.match(w.lower()) for w, *_ in rest[:4]):
+            rest = [w for w, *_ in _tokens_after(sentence, n.end + of_n.end(), 5) if not _is_adjective(w, lang)]
+            if rest and DRONE_WORD.match(rest[0].lower()):
                 kind = "drone"
             else:
-                continue
+                continue  # "22 out of 35 missiles"
             toks = []
         for word, s, e, gap in toks:
             lw = word.lower()
