@@ -145,7 +145,7 @@ def hostile_warehouse() -> duckdb.DuckDBPyConnection:
         document("gov/7", f"14 drones shot down over Bryansk {IMG_PAYLOAD}", source="Bryansk governor",
                  published_at=ts("2026-11-20 03:10"), url="https://example.org/gov/7?a=1&b=2",
                  title=IMG_PAYLOAD),
-        document("silent", f"Drones were seen again {SCRIPT_PAYLOAD}", source="Wire",
+        document("silent", f"Drones were shot down again {SCRIPT_PAYLOAD}", source="Wire",
                  published_at=ts("2026-11-20 09:00"), url="https://example.org/silent\"onmouseover=\"x"),
     ]
     claims = [

@@ -333,7 +333,8 @@ def test_drone_documents_without_claims_are_one_recall_warning():
     docs = [document("silent", "Air defences shot down several drones over the region overnight."),
             document("тихий", "Над областью сбиты беспилотники, пострадавших нет."),
             document("spoken", "Two drones were shot down."),
-            document("grain", "Grain exports rose by 12 percent; dronewatch is not about grain.")]
+            document("grain", "Grain exports rose by 12 percent; dronewatch is not about grain."),
+            document("show", "A drone show lit up the sky over the city on Saturday.")]
     found = run_check(warehouse([claim("a", 2, document_id="spoken")], documents=docs), "drone_document_without_claim")
     assert found.select("severity", "document_ids", "silent_documents").rows() == [
         ("warning", ["silent", "тихий"], 2)]

@@ -1,6 +1,8 @@
--- One row (warning) when documents that talk about drones yielded no claim: a recall alarm for the
--- extractor. Lists the first 20 such documents by id; read them to see what the extractor missed.
--- The vocabulary: drone, UAV, unmanned aerial, Shahed, Geran and their Russian and Ukrainian forms.
+-- One row (warning) when documents that report drones downed, attacking or falling yielded no
+-- claim: a recall alarm for the extractor. Lists the first 20 such documents by id; read them to see
+-- what the extractor missed. A document reports drones when its text names one (drone, UAV, unmanned
+-- aerial, Shahed, Geran, and their Russian and Ukrainian forms) and an event (shot down, destroyed,
+-- intercepted, attack, debris, ...): a drone show or a text about dronewatch is no report.
 with drone_documents as (
     select id, source, published_at
     from documents
@@ -8,6 +10,12 @@ with drone_documents as (
         lower(text),
         '\bdrones?\b|\buavs?\b|unmanned aerial|shahed|geran-|беспилот|бпла|дрон|безпілот|шахед|герань|герані'
     )
+        and regexp_matches(
+            lower(text),
+            'shot down|destroyed|intercepted|downed|repelled|attack|struck|debris|'
+            || 'сбит|сбил|уничтож|перехвач|подавлен|отраж|отраз|атак|обломк|'
+            || 'збит|збил|знищ|перехопл|перехоп|відбит|атак|уламк'
+        )
 ),
 
 silent as (
