@@ -78,6 +78,18 @@ def test_region_listed_twice_in_a_breakdown_is_a_warning():
     assert "region RU-KLU is listed 2 times" in found["message"][0]
 
 
+def test_a_reprinted_total_need_not_cover_its_items_but_may_not_exceed_them():
+    original = breakdown(10, 8, 2)
+    retold = [claim("rt", 20, is_total=True, document_id="news", source="Wire", published_at=ts("2026-11-20 09:00"),
+                    speaker="defence ministry", quote="Russia says it downed 20 drones"),
+              claim("r1", 10, parent_claim_id="rt", region_code="RU-KLU", document_id="news", source="Wire",
+                    published_at=ts("2026-11-20 09:00"), speaker="defence ministry", span_start=30)]
+    assert run_check(warehouse(original + retold), "breakdown_adds_up").is_empty()
+    assert run_check(warehouse(retold), "breakdown_adds_up")["severity"].to_list() == ["warning"]  # no original
+    retold[1]["count"] = 25
+    assert run_check(warehouse(original + retold), "breakdown_adds_up")["severity"].to_list() == ["error"]
+
+
 def test_item_whose_total_is_missing_is_an_error():
     rows = [claim("i1", 10, parent_claim_id="gone", region_code="RU-KLU", quote="10 over Kaluga")]
     found = run_check(warehouse(rows), "breakdown_item_has_total")
