@@ -218,6 +218,19 @@ def load_report_data(con: duckdb.DuckDBPyConnection, run_id: str) -> ReportData:
         [run_id, run_id, run_id],
     ).to_dicts()[0]
     statements = _independent_statements_sql()
+    headline["agreements"] = db.query(
+        con,
+        f"""with statements as ({statements})
+            select count(*) as agreements
+            from statements as a
+            inner join statements as b
+                on a.speaker_key < b.speaker_key
+                and a.region_code = b.region_code
+                and a.place_key is not distinct from b.place_key
+                and a.outcome = b.outcome
+                and a.count = b.count
+                and a.reporting_day = b.reporting_day""",
+    )["agreements"][0]
     by_day = db.query(
         con,
         f"""select reporting_day as category, speaker_role, sum(count) as drones
@@ -479,6 +492,9 @@ when the windows cannot tell who is right, an unplaced town, a source gone quiet
 drones with no claim).</li>
 <li><b>info</b>: context (reprints counted once, a smaller count over a shorter window, rejected
 records by reason, a stale source).</li>
+<li><b>Counts confirmed by an independent speaker</b>: pairs of different speakers giving the same
+downed count for one region and day. Outlets retelling one speaker are that speaker: a reprint never
+confirms anything.</li>
 <li>Charts count drones said to be downed (intercepted or suppressed) in one region, per speaker role:
 each speaker's statement once however many outlets retold it; totals and running figures left out.
 Bars of different roles are different speakers' views of the same drones: compare them, never add
@@ -507,6 +523,7 @@ def render_report(data: ReportData, data_docs: str | None = None) -> str:
         (h["documents"], f"documents ({h['documents_new']} new)"),
         (h["claims"], f"claims ({h['claims_new']} new)"),
         (h["rejected"], f"rejected records ({h['rejected_new']} new)"),
+        (h["agreements"], "counts confirmed by an independent speaker"),
     ] + [(by_sev[s].height, f"{s} findings ({by_sev[s].filter('is_new').height} new)") for s in SEVERITY_ORDER]
     card_html = "".join(f'<div class="card"><b>{value}</b><span>{esc(label)}</span></div>' for value, label in cards)
     run = data.run

@@ -8,7 +8,8 @@ import pytest
 
 from expectations.artifacts import md_text, publish_artifacts, summary_markdown
 from expectations.report import bar_chart, safe_url, write_report
-from tests.unit.dq_warehouse import IMG_PAYLOAD, RUN, SCRIPT_PAYLOAD, hostile_warehouse, warehouse
+from expectations.report import load_report_data
+from tests.unit.dq_warehouse import IMG_PAYLOAD, RUN, SCRIPT_PAYLOAD, claim, hostile_warehouse, ts, warehouse
 
 
 class Markup(HTMLParser):
@@ -84,6 +85,16 @@ def test_the_breakdown_and_rejects_and_charts_are_there(report):
     svgs = [t for t, _ in markup.tags if t == "svg"]
     bars = [a for t, a in markup.tags if t == "rect" and a.get("height") != "10"]
     assert len(svgs) == 2 and len(bars) >= 2
+
+
+def test_only_independent_speakers_confirm_a_count():
+    ministry = claim("mod", 12, region_code="RU-BRY", speaker="Минобороны России")
+    reprint = claim("wire", 12, region_code="RU-BRY", speaker="defence ministry", document_id="news",
+                    source="Wire", published_at=ts("2026-11-20 09:00"))
+    governor = claim("gov", 12, region_code="RU-BRY", speaker="Bryansk governor", speaker_role="regional_head",
+                     document_id="gov/1", source="gov")
+    assert load_report_data(warehouse([ministry, reprint]), RUN).headline["agreements"] == 0
+    assert load_report_data(warehouse([ministry, reprint, governor]), RUN).headline["agreements"] == 1
 
 
 def test_empty_warehouse_still_gives_a_report(tmp_path):
