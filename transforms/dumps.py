@@ -243,6 +243,14 @@ def _finish(
         return empty(DOCUMENT_SCHEMA), _rejects_frame(rejects)
     if "published_at" not in rows.columns:
         rows = rows.with_columns(parse_published(rows["published"]))
+    # an over-long text is cut to an excerpt at once, so that the checks below do not copy it
+    rows = rows.with_columns(
+        _chars=pl.when(pl.col("text").str.len_bytes() > MAX_TEXT_CHARS).then(pl.col("text").str.len_chars())
+    ).with_columns(
+        text=pl.when(pl.col("_chars") > MAX_TEXT_CHARS)
+        .then(pl.col("text").str.slice(0, EXCERPT_CHARS))
+        .otherwise(pl.col("text"))
+    )
     rows = rows.with_columns(
         pl.col("id").str.replace_all("\x00", "", literal=True).str.strip_chars(),
         pl.col("text").str.replace_all("\x00", "", literal=True),
@@ -258,11 +266,11 @@ def _finish(
         .then(pl.lit("empty id"))
         .when(pl.col("text").is_null())
         .then(pl.lit("missing text"))
+        .when(pl.col("_chars") > MAX_TEXT_CHARS)
+        .then(pl.format("text is {} characters long, more than the {} a document may have; not loaded",
+                        pl.col("_chars"), pl.lit(MAX_TEXT_CHARS)))
         .when(pl.col("text").str.strip_chars() == "")
         .then(pl.lit("empty text"))
-        .when(pl.col("text").str.len_chars() > MAX_TEXT_CHARS)
-        .then(pl.format("text is {} characters long, more than the {} a document may have; not loaded",
-                        pl.col("text").str.len_chars(), pl.lit(MAX_TEXT_CHARS)))
     )
     rows = rows.with_columns(_reason=reason)
     bad = rows.filter(pl.col("_reason").is_not_null())
