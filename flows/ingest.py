@@ -1,21 +1,59 @@
-"""Loading one source into the warehouse: read its files, keep what is new, extract, write.
+"""Loading one source into the warehouse: read what is new since its cursor, extract, write.
 
-Each dump file is written in one transaction (documents, claims, places, rejects and the file's
-fingerprint together), so a run killed half-way leaves whole files loaded or not at all, and the
-next run picks up the rest.
+JSON Lines dumps (plain or gzip, local or downloaded) are read in blocks of whole lines, so a dump
+of any size costs one block of memory; every other file is read whole. Each block (or whole file)
+is written in one transaction together with its source cursor: documents, claims, places,
+rejects and "read up to here" commit together or not at all. A run killed at any point leaves the
+warehouse as some block left it, and the next run resumes right after that block.
+
+What a run reads, per file, URL or archive member (`flows/cursors.py`):
+- a file with the size and mtime it had when it was read to its end: nothing (one stat);
+- a JSON Lines dump that grew with its old content unchanged (the sha256 of the prefix read
+  before still matches): only what follows that prefix;
+- a URL that answers 304 to the ETag / Last-Modified of its last response: nothing;
+- a Telegram export that changed: the messages after the last message id loaded;
+- anything else that changed: all of it again; document ids keep that from adding anything.
 """
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+import io
+import os
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
 
 import duckdb
 import polars as pl
 
-from flows.pull import DumpFile, read_source
+from flows.cursors import Cursor, get_cursor, put_cursor
+from flows.pull import (
+    BLOCK_BYTES,
+    HEAD_BYTES,
+    DumpFile,
+    FetchError,
+    JsonLinesStream,
+    expand_archive,
+    expand_source,
+    fetch,
+    is_url,
+    jsonl_stream_kind,
+    url_name,
+)
+from transforms.dumps import parse_dump, parse_jsonl
 from transforms.extract import detect_languages, extract_claims
-from transforms.schema import CLAIM_PLACE_SCHEMA, CLAIM_SCHEMA, REJECT_SCHEMA
+from transforms.schema import CLAIM_PLACE_SCHEMA, CLAIM_SCHEMA, DOCUMENT_SCHEMA, REJECT_SCHEMA, empty
 from warehouse import db
+
+# Tests stop a run here: after this many blocks have committed, the loader says so on stderr and
+# sleeps, so a test can kill it at a known point.
+PAUSE_AFTER_BLOCK_ENV = "DRONEWATCH_TEST_PAUSE_AFTER_BLOCK"
+
+Extraction = tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, list[str]]
+Extractor = Callable[[pl.DataFrame], Extraction]
 
 
 @dataclass
@@ -78,7 +116,7 @@ def conflict_rejects(conflicting: pl.DataFrame) -> pl.DataFrame:
     ).cast(REJECT_SCHEMA)
 
 
-def extract_or_quarantine(documents: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, list[str]]:
+def extract_or_quarantine(documents: pl.DataFrame) -> Extraction:
     """Extract claims; if the batch fails, retry document by document and quarantine only the ones
     that fail. Returns (claims, claim places, rejects, ids of the quarantined documents)."""
     try:
@@ -107,42 +145,226 @@ def extract_or_quarantine(documents: pl.DataFrame) -> tuple[pl.DataFrame, pl.Dat
     )
 
 
-def load_file(con: duckdb.DuckDBPyConnection, file: DumpFile, documents: pl.DataFrame,
-              rejects: pl.DataFrame, run_id: str) -> IngestStats:
-    """Write one parsed dump file in one transaction; return what it added."""
-    stats = IngestStats(files_read=1, documents_read=documents.height)
-    documents = detect_languages(documents).with_columns(
-        content_hash=pl.col("text").map_elements(db.content_hash, return_dtype=pl.String)
-    )
-    new, conflicting = split_known(con, documents)
-    new = new.unique(subset="id", keep="first", maintain_order=True)
-    claims, places, failed, failed_ids = extract_or_quarantine(new)
-    new = new.filter(~pl.col("id").is_in(failed_ids))
+@dataclass
+class Loader:
+    """What loading needs besides the data: the warehouse, the run, how to extract and pull."""
+
+    con: duckdb.DuckDBPyConnection
+    run_id: str
+    extract: Extractor = extract_or_quarantine
+    block_bytes: int = BLOCK_BYTES
+    pull_options: dict[str, Any] = field(default_factory=dict)
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def load_documents(loader: Loader, documents: pl.DataFrame, rejects: pl.DataFrame,
+                   cursor: Cursor | None = None) -> IngestStats:
+    """Extract and write parsed documents and rejects in one transaction, with the cursor that
+    says they have been read; return what they added."""
+    con, run_id = loader.con, loader.run_id
+    stats = IngestStats(documents_read=documents.height)
+    claims, places = pl.DataFrame(schema=CLAIM_SCHEMA), pl.DataFrame(schema=CLAIM_PLACE_SCHEMA)
+    failed = empty(REJECT_SCHEMA)
+    new = conflicting = documents
+    if documents.height:
+        documents = detect_languages(documents).with_columns(
+            content_hash=pl.col("text").map_elements(db.content_hash, return_dtype=pl.String)
+        )
+        new, conflicting = split_known(con, documents)
+        new = new.unique(subset="id", keep="first", maintain_order=True)
+        if new.height:
+            claims, places, failed, failed_ids = loader.extract(new)
+            new = new.filter(~pl.col("id").is_in(failed_ids))
     all_rejects = reject_ids(pl.concat([rejects.cast(REJECT_SCHEMA), conflict_rejects(conflicting), failed]))
     stats.rejected = all_rejects.height
 
     with db.transaction(con):
-        stats.documents_new = db.insert_new(con, "documents", new.with_columns(first_run_id=pl.lit(run_id)))
-        stats.claims_new = db.insert_new(con, "extracted_claims", claims.with_columns(run_id=pl.lit(run_id)))
-        db.insert_new(con, "claim_places", places.unique(subset=["claim_id", "name"], keep="first"))
+        if new.height:
+            stats.documents_new = db.insert_new(con, "documents", new.with_columns(first_run_id=pl.lit(run_id)))
+            stats.claims_new = db.insert_new(con, "extracted_claims", claims.with_columns(run_id=pl.lit(run_id)))
+            db.insert_new(con, "claim_places", places.unique(subset=["claim_id", "name"], keep="first"))
         stats.rejected_new = db.insert_new(con, "rejected", all_rejects.with_columns(first_run_id=pl.lit(run_id)))
-        if file.data:
-            db.run(con, "insert into pulled_files values (?, ?, ?, ?, ?, ?) on conflict do nothing",
-                   [file.origin, file.fingerprint, len(file.data), documents.height, rejects.height, run_id])
+        if cursor is not None:
+            put_cursor(con, cursor, run_id)
     return stats
 
 
-def already_pulled(con: duckdb.DuckDBPyConnection, file: DumpFile) -> bool:
-    return db.run(con, "select count(*) from pulled_files where origin = ? and fingerprint = ?",
-                  [file.origin, file.fingerprint])[0][0] > 0
+def load_failed(loader: Loader, origin: str, problem: str, cursor: Cursor | None = None) -> IngestStats:
+    """A file that could not be read: one reject with its origin and no record number."""
+    reject = pl.DataFrame([(origin, None, problem, "")], schema=REJECT_SCHEMA, orient="row")
+    stats = load_documents(loader, empty(DOCUMENT_SCHEMA), reject, cursor)
+    stats.files_read = 1
+    return stats
 
 
-def ingest_source(con: duckdb.DuckDBPyConnection, source: str, run_id: str, **pull_options) -> IngestStats:
-    """Load every file of one source (file, folder, glob, URL, archive); unchanged files are skipped."""
+_blocks_committed = 0
+
+
+def _block_committed() -> None:
+    global _blocks_committed
+    _blocks_committed += 1
+    pause_after = os.environ.get(PAUSE_AFTER_BLOCK_ENV)
+    if pause_after and _blocks_committed == int(pause_after):
+        print(f"dronewatch: paused after block {_blocks_committed} ({PAUSE_AFTER_BLOCK_ENV})",
+              file=sys.stderr, flush=True)
+        time.sleep(600)
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def ingest_source(con: duckdb.DuckDBPyConnection, source: str, run_id: str, *,
+                  extract: Extractor = extract_or_quarantine, block_bytes: int = BLOCK_BYTES,
+                  **pull_options: Any) -> IngestStats:
+    """Load what is new in every file of one source (file, folder, glob, URL, archive).
+
+    ``pull_options`` go to `flows.pull.fetch` (http_timeout, max_bytes, retries, backoff).
+    Raises SourceNotFound when the source names nothing.
+    """
+    loader = Loader(con, run_id, extract, block_bytes, pull_options)
     stats = IngestStats(sources=[source])
-    for file, documents, rejects in read_source(source, **pull_options):
-        if file.data and already_pulled(con, file):
+    for item in expand_source(source):
+        stats.add(ingest_url(loader, item) if is_url(item) else ingest_file(loader, item))
+    return stats
+
+
+def ingest_file(loader: Loader, path: str) -> IngestStats:
+    """One local file: nothing when unchanged since it was read to its end, else what is new."""
+    name = os.path.basename(path)
+    try:
+        st = os.stat(path)
+        previous = get_cursor(loader.con, path)
+        if previous is not None and previous.unchanged_file(st.st_size, st.st_mtime_ns):
+            return IngestStats(files_unchanged=1)
+        base = Cursor(path, "file", complete=False, size_bytes=st.st_size, mtime_ns=st.st_mtime_ns)
+        with open(path, "rb") as handle:
+            kind = jsonl_stream_kind(name, handle.read(HEAD_BYTES))
+        if kind is not None:
+            def open_stream() -> JsonLinesStream:
+                return JsonLinesStream(open(path, "rb"), kind == "gzip", loader.block_bytes)  # noqa: SIM115
+            return ingest_stream(loader, path, open_stream, previous, base)
+        data = Path(path).read_bytes()  # other formats are read whole
+    except OSError as e:
+        return load_failed(loader, path, f"cannot read file: {e.strerror or e}")
+    return ingest_whole(loader, path, name, data, previous, replace(base, complete=True))
+
+
+def ingest_url(loader: Loader, url: str) -> IngestStats:
+    """One URL: a conditional GET with the validators of its last response; a 304 costs nothing."""
+    previous = get_cursor(loader.con, url)
+    validators = {}
+    if previous is not None and previous.complete:
+        validators = {"etag": previous.etag, "last_modified": previous.last_modified}
+    options = loader.pull_options
+    try:
+        got = fetch(url, timeout=options.get("http_timeout", 30), max_bytes=options.get("max_bytes", 512 * 2**20),
+                    retries=options.get("retries", 3), backoff=options.get("backoff", 0.5), **validators)
+    except FetchError as e:
+        return load_failed(loader, url, str(e))
+    if got.not_modified:
+        return IngestStats(files_unchanged=1)
+    name = url_name(url)
+    base = Cursor(url, "url", complete=False, size_bytes=len(got.data), etag=got.etag,
+                  last_modified=got.last_modified)
+    kind = jsonl_stream_kind(name, got.data[:HEAD_BYTES])
+    if kind is not None:
+        def open_stream() -> JsonLinesStream:
+            return JsonLinesStream(io.BytesIO(got.data), kind == "gzip", loader.block_bytes)
+        return ingest_stream(loader, url, open_stream, previous, base)
+    return ingest_whole(loader, url, name, got.data, previous, replace(base, complete=True))
+
+
+def ingest_stream(loader: Loader, origin: str, open_stream: Callable[[], JsonLinesStream],
+                  previous: Cursor | None, base: Cursor) -> IngestStats:
+    """A JSON Lines dump block by block, from where its cursor stopped if what was read then is
+    still its beginning; each block commits with the cursor just past it."""
+    stats = IngestStats(files_read=1)
+    stream = open_stream()
+    try:
+        if previous is not None and previous.bytes_read and previous.fingerprint:
+            if stream.skip(previous.bytes_read, previous.lines_read or 0) != previous.fingerprint:
+                stream.close()  # not what was read before: read it all again
+                stream = open_stream()
+        resumed_at = stream.offset
+        for block, first_line in stream.blocks():
+            documents, rejects = parse_jsonl(block, origin, first_line=first_line)
+            del block
+            cursor = replace(base, fingerprint=stream.fingerprint, bytes_read=stream.offset, lines_read=stream.lines)
+            stats.add(load_documents(loader, documents, rejects, cursor))
+            _block_committed()
+        end = replace(base, complete=True, fingerprint=stream.fingerprint, bytes_read=stream.offset,
+                      lines_read=stream.lines)
+        stats.add(load_documents(loader, empty(DOCUMENT_SCHEMA), _broken_stream_rejects(origin, stream), end))
+    finally:
+        stream.close()
+    if stream.offset == resumed_at and stream.problem is None:
+        return IngestStats(files_unchanged=1)
+    return stats
+
+
+def _broken_stream_rejects(origin: str, stream: JsonLinesStream) -> pl.DataFrame:
+    """The reject for a gzip stream that broke off (as transforms.dumps words it for whole files)."""
+    if stream.problem is None:
+        return empty(REJECT_SCHEMA)
+    next_line = stream.lines + 1
+    if stream.tail:
+        row = (origin, next_line,
+               f"{stream.problem}: line {next_line} is incomplete and the rest of the file could not be read",
+               stream.tail[:800].decode("utf-8", "replace")[:200])
+    else:
+        row = (origin, None, f"{stream.problem} after line {next_line - 1}: the rest of the file could not be read", "")
+    return pl.DataFrame([row], schema=REJECT_SCHEMA, orient="row")
+
+
+def ingest_whole(loader: Loader, origin: str, name: str, data: bytes, previous: Cursor | None,
+                 cursor: Cursor) -> IngestStats:
+    """A file read whole: skipped when its bytes are those read before; an archive member by
+    member, each with its own cursor, and the archive's cursor once all are in."""
+    fingerprint = hashlib.sha256(data).hexdigest()
+    cursor = replace(cursor, fingerprint=fingerprint, bytes_read=len(data))
+    if previous is not None and previous.complete and previous.fingerprint == fingerprint:
+        with db.transaction(loader.con):  # touched, not changed: remember the new mtime or ETag
+            put_cursor(loader.con, replace(cursor, last_message_id=previous.last_message_id), loader.run_id)
+        return IngestStats(files_unchanged=1)
+    stats = IngestStats()
+    for file in expand_archive(origin, name, data, max_bytes=loader.pull_options.get("max_bytes", 512 * 2**20)):
+        if file.origin == origin:  # not an archive: the file itself
+            if file.problem is not None:
+                return load_failed(loader, origin, file.problem, cursor)
+            return load_dump_file(loader, file, cursor, previous)
+        if file.problem is not None:
+            stats.add(load_failed(loader, file.origin, file.problem))
+            continue
+        member_previous = get_cursor(loader.con, file.origin)
+        if member_previous is not None and member_previous.complete and member_previous.fingerprint == file.fingerprint:
             stats.files_unchanged += 1
             continue
-        stats.add(load_file(con, file, documents, rejects, run_id))
+        member = Cursor(file.origin, "member", complete=True, fingerprint=file.fingerprint, bytes_read=len(file.data))
+        stats.add(load_dump_file(loader, file, member, member_previous))
+    with db.transaction(loader.con):
+        put_cursor(loader.con, cursor, loader.run_id)
     return stats
+
+
+def load_dump_file(loader: Loader, file: DumpFile, cursor: Cursor, previous: Cursor | None) -> IngestStats:
+    """Parse one whole file and load it with its cursor (a Telegram export: its new messages)."""
+    documents, rejects = parse_dump(file.data, file.name, file.origin)
+    documents, cursor = _new_messages(documents, cursor, previous)
+    stats = load_documents(loader, documents, rejects, cursor)
+    stats.files_read = 1
+    return stats
+
+
+def _new_messages(documents: pl.DataFrame, cursor: Cursor, previous: Cursor | None) -> tuple[pl.DataFrame, Cursor]:
+    """Keep the messages of a Telegram export after the last message id loaded from it."""
+    if documents.is_empty() or documents["channel"].is_null().all():
+        return documents, cursor
+    message_id = pl.col("id").str.extract(r"/(-?\d+)$").cast(pl.Int64)
+    last = documents.select(message_id.max()).item()
+    before = previous.last_message_id if previous is not None else None
+    if before is not None:
+        documents = documents.filter(message_id.is_null() | (message_id > before))
+        last = before if last is None else max(last, before)
+    return documents, replace(cursor, last_message_id=last)

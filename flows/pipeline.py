@@ -1,19 +1,25 @@
-"""The dronewatch flow: pull and load each source, validate, publish. Thin: the work is in
-flows/ingest.py, transforms/, warehouse/ and expectations/."""
+"""The dronewatch flows: `run` pulls and loads what is new in each source, `rebuild` replays the
+stored documents through the current extraction; both then validate and publish. Thin: the work
+is in flows/ingest.py, flows/rebuild.py, transforms/, warehouse/ and expectations/."""
 from __future__ import annotations
 
+import contextlib
 import secrets
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import polars as pl
-from prefect import flow, task
+from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from prefect.states import Completed
 
 from expectations.runner import run_checks
-from flows.ingest import IngestStats, ingest_source, reject_ids
+from flows.ingest import Extractor, IngestStats, ingest_source, reject_ids
+from flows.partitions import partitioned_extractor
 from flows.pull import SourceNotFound
+from flows.rebuild import RebuildStats, rebuild_claims
 from flows.settings import Settings
 from transforms.places import localities_frame, regions_frame
 from transforms.schema import REJECT_SCHEMA
@@ -33,6 +39,8 @@ class RunSummary:
     ingest: IngestStats
     findings: dict[str, int] = field(default_factory=dict)
     new_findings: dict[str, int] = field(default_factory=dict)
+    kind: str = "run"  # run or rebuild
+    rebuild: RebuildStats | None = None
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -43,27 +51,29 @@ def new_run_id() -> str:
 
 
 @task(cache_policy=NO_CACHE)
-def prepare_warehouse(warehouse: Path, run_id: str, sources: list[str]) -> None:
-    """Migrate, refresh the reference tables (regions, towns) and record the run as started."""
+def prepare_warehouse(warehouse: Path, run_id: str, sources: list[str], kind: str = "run") -> None:
+    """Migrate, refresh the reference tables (regions, towns) and record the run as started; a run
+    still marked running was killed (we hold the write lock), so it is marked interrupted."""
     con = db.connect(warehouse)
     try:
         with db.transaction(con):
             db.replace_rows(con, "regions", "code", regions_frame())
             if db.run(con, "select count(*) from localities")[0][0] == 0:
                 db.insert_new(con, "localities", localities_frame())
-            db.run(con, "insert into runs (run_id, started_at, status, sources) values (?, now(), 'running', ?)",
-                   [run_id, sources])
+            db.run(con, "update runs set status = 'interrupted' where status = 'running'")
+            db.run(con, "insert into runs (run_id, started_at, status, sources, kind) values (?, now(), 'running', ?, ?)",
+                   [run_id, sources, kind])
     finally:
         con.close()
 
 
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[2, 10])
-def load_source(warehouse: Path, source: str, run_id: str, settings: Settings) -> IngestStats:
-    """Pull one source and load what is new; safe to retry (files load whole or not at all)."""
+def load_source(warehouse: Path, source: str, run_id: str, settings: Settings, extract: Extractor) -> IngestStats:
+    """Pull one source and load what is new; safe to retry (each block commits with its cursor)."""
     con = db.connect(warehouse)
     try:
-        return ingest_source(con, source, run_id, http_timeout=settings.http_timeout_seconds,
-                             max_bytes=settings.http_max_bytes)
+        return ingest_source(con, source, run_id, extract=extract, block_bytes=settings.block_bytes,
+                             http_timeout=settings.http_timeout_seconds, max_bytes=settings.http_max_bytes)
     except SourceNotFound as missing:
         rejects = pl.DataFrame({"origin": [source], "record_no": [None], "reason": [str(missing)],
                                 "excerpt": [None]}, schema=REJECT_SCHEMA)
@@ -90,19 +100,32 @@ def validate(warehouse: Path, run_id: str, report_dir: Path) -> tuple[dict[str, 
 
 
 @task(cache_policy=NO_CACHE)
+def rebuild(warehouse: Path, run_id: str, extract: Extractor) -> RebuildStats:
+    """Replay every stored document through the current extraction."""
+    con = db.connect(warehouse)
+    try:
+        return rebuild_claims(con, run_id, extract)
+    finally:
+        con.close()
+
+
+@task(cache_policy=NO_CACHE)
 def finish(warehouse: Path, run_id: str, stats: IngestStats, findings: dict[str, int],
-           new_findings: dict[str, int]) -> Path:
+           new_findings: dict[str, int], rebuilt: RebuildStats | None = None) -> Path:
     """Record the run's figures, then publish the read-only snapshot."""
+    rebuilt = rebuilt or RebuildStats()
     con = db.connect(warehouse)
     try:
         db.run(
             con,
             """update runs set finished_at = now(), status = 'completed', documents_read = ?,
                documents_new = ?, rejected = ?, claims_new = ?, findings_error = ?, findings_warning = ?,
-               findings_info = ?, findings_new_error = ? where run_id = ?""",
-            [stats.documents_read, stats.documents_new, stats.rejected, stats.claims_new,
-             findings.get("error", 0), findings.get("warning", 0), findings.get("info", 0),
-             new_findings.get("error", 0), run_id],
+               findings_info = ?, findings_new_error = ?, claims_removed = ?, claims_changed = ?,
+               claims_unchanged = ? where run_id = ?""",
+            [stats.documents_read + rebuilt.documents, stats.documents_new, stats.rejected,
+             stats.claims_new + rebuilt.claims_added, findings.get("error", 0), findings.get("warning", 0),
+             findings.get("info", 0), new_findings.get("error", 0), rebuilt.claims_removed, rebuilt.claims_changed,
+             rebuilt.claims_unchanged, run_id],
         )
         build_marts(con)
         db.run(con, "checkpoint")
@@ -111,19 +134,71 @@ def finish(warehouse: Path, run_id: str, stats: IngestStats, findings: dict[str,
     return db.publish(warehouse)
 
 
+def warehouse_lock(warehouse: Path, settings: Settings) -> contextlib.ExitStack:
+    """Take the warehouse's write lock, saying so when another run holds it and we wait; raises
+    WarehouseBusy when it is still held after `settings.lock_wait_seconds`."""
+    stack = contextlib.ExitStack()
+    try:
+        stack.enter_context(db.write_lock(warehouse, wait_seconds=0))
+    except db.WarehouseBusy as busy:
+        if settings.lock_wait_seconds <= 0:
+            raise
+        get_run_logger().warning(f"{busy}; waiting up to {settings.lock_wait_seconds:g} s for it")
+        stack.enter_context(db.write_lock(warehouse, wait_seconds=settings.lock_wait_seconds))
+    return stack
+
+
+def as_settings(settings: Settings | dict[str, Any]) -> Settings:
+    """A deployment passes the settings as the JSON it stored; a direct call passes Settings."""
+    return settings if isinstance(settings, Settings) else Settings(**settings)
+
+
 @flow(name="dronewatch", log_prints=True, validate_parameters=False)
-def dronewatch_flow(settings: Settings) -> RunSummary:
-    """Pull every source, extract and load what is new, validate, publish the snapshot."""
+def dronewatch_flow(settings: Settings | dict[str, Any]) -> RunSummary:
+    """Pull every source, extract and load what is new, validate, publish the snapshot.
+
+    With `settings.skip_when_busy` (scheduled runs), a run that cannot get the warehouse within
+    `settings.lock_wait_seconds` logs why and ends as a Completed state named Skipped.
+    """
+    settings = as_settings(settings)
     run_id = new_run_id()
     warehouse = Path(settings.warehouse).resolve()
     report_dir = Path(settings.report_dir).resolve()
-    with db.write_lock(warehouse, wait_seconds=settings.lock_wait_seconds):
+    try:
+        lock = warehouse_lock(warehouse, settings)
+    except db.WarehouseBusy as busy:
+        if not settings.skip_when_busy:
+            raise
+        get_run_logger().warning(f"run skipped: {busy}")
+        return Completed(name="Skipped", message=f"run skipped: {busy}")
+    with lock:
         prepare_warehouse(warehouse, run_id, settings.sources)
         stats = IngestStats()
-        for source in settings.sources:
-            stats.add(load_source(warehouse, source, run_id, settings))
+        with partitioned_extractor(settings) as extract:
+            for source in settings.sources:
+                stats.add(load_source(warehouse, source, run_id, settings, extract))
         findings, new_findings, docs_index = validate(warehouse, run_id, report_dir)
         snapshot = finish(warehouse, run_id, stats, findings, new_findings)
     return RunSummary(run_id=run_id, warehouse=str(warehouse), snapshot=str(snapshot),
                       report_dir=str(report_dir), data_docs=docs_index, ingest=stats,
                       findings=findings, new_findings=new_findings)
+
+
+@flow(name="dronewatch-rebuild", log_prints=True, validate_parameters=False)
+def rebuild_flow(settings: Settings | dict[str, Any]) -> RunSummary:
+    """Replay every stored document through the current extraction, replacing each document's
+    claims; validate and publish like a run."""
+    settings = as_settings(settings)
+    run_id = new_run_id()
+    warehouse = Path(settings.warehouse).resolve()
+    report_dir = Path(settings.report_dir).resolve()
+    with warehouse_lock(warehouse, settings):
+        prepare_warehouse(warehouse, run_id, [], kind="rebuild")
+        with partitioned_extractor(settings) as extract:
+            rebuilt = rebuild(warehouse, run_id, extract)
+        findings, new_findings, docs_index = validate(warehouse, run_id, report_dir)
+        stats = IngestStats()
+        snapshot = finish(warehouse, run_id, stats, findings, new_findings, rebuilt)
+    return RunSummary(run_id=run_id, warehouse=str(warehouse), snapshot=str(snapshot),
+                      report_dir=str(report_dir), data_docs=docs_index, ingest=stats,
+                      findings=findings, new_findings=new_findings, kind="rebuild", rebuild=rebuilt)

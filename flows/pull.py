@@ -10,6 +10,7 @@ import glob
 import gzip
 import hashlib
 import io
+import json
 import os
 import socket
 import tarfile
@@ -19,17 +20,20 @@ import urllib.parse
 import urllib.request
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, BinaryIO
 
 import polars as pl
 
-from transforms.dumps import parse_dump
+from transforms.dumps import GZIP_MAGIC, parse_dump
 from transforms.schema import DOCUMENT_SCHEMA, REJECT_SCHEMA, empty
 
-__all__ = ["DumpFile", "SourceNotFound", "expand_source", "iter_dump_files", "read_source"]
+__all__ = [
+    "DumpFile", "Fetched", "JsonLinesStream", "SourceNotFound", "expand_archive", "expand_source", "fetch",
+    "is_url", "iter_dump_files", "jsonl_stream_kind", "read_source",
+]
 
 MAX_ARCHIVE_DEPTH = 3
 _CHUNK = 1 << 20
@@ -62,8 +66,11 @@ def _failed(origin: str, name: str, problem: str) -> DumpFile:
     return DumpFile(origin, name, b"", "", problem)
 
 
-def _is_url(uri: str) -> bool:
+def is_url(uri: str) -> bool:
     return urllib.parse.urlsplit(uri).scheme.lower() in ("http", "https")
+
+
+_is_url = is_url
 
 
 def _hidden(parts: tuple[str, ...]) -> bool:
@@ -125,7 +132,7 @@ def iter_dump_files(
     """
     for item in expand_source(uri):
         if _is_url(item):
-            name = _url_name(item)
+            name = url_name(item)
             try:
                 data = fetch_url(item, timeout=http_timeout, max_bytes=max_bytes, retries=retries, backoff=backoff)
             except FetchError as e:
@@ -187,6 +194,11 @@ def _unsafe_member(name: str) -> bool:
 def _skip_member(name: str) -> bool:
     parts = PurePosixPath(name.replace("\\", "/")).parts
     return _hidden(parts) or (bool(parts) and parts[0] == "__MACOSX")
+
+
+def expand_archive(origin: str, name: str, data: bytes, *, max_bytes: int) -> Iterator[DumpFile]:
+    """The dump files in `data`: itself, or the members of an archive (nested archives expanded)."""
+    return _expand(origin, name, data, max_bytes=max_bytes, depth=0)
 
 
 def _expand(origin: str, name: str, data: bytes, *, max_bytes: int, depth: int) -> Iterator[DumpFile]:
@@ -292,28 +304,52 @@ class _TooLarge(Exception):
     pass
 
 
-def _url_name(url: str) -> str:
+def url_name(url: str) -> str:
     """The last path segment of a URL, used for format dispatch."""
     path = urllib.parse.urlsplit(url).path
     return urllib.parse.unquote(path.rstrip("/").rsplit("/", 1)[-1]) or "index.html"
 
 
+@dataclass(frozen=True)
+class Fetched:
+    """What a GET gave: the body and its validators, or ``not_modified`` after a 304."""
+
+    data: bytes
+    etag: str | None = None
+    last_modified: str | None = None
+    not_modified: bool = False
+
+
 def fetch_url(
     url: str, *, timeout: float = 30, max_bytes: int = 512 * 2**20, retries: int = 3, backoff: float = 0.5
 ) -> bytes:
+    """GET a URL's body (see `fetch`). Raises FetchError."""
+    return fetch(url, timeout=timeout, max_bytes=max_bytes, retries=retries, backoff=backoff).data
+
+
+def fetch(
+    url: str, *, timeout: float = 30, max_bytes: int = 512 * 2**20, retries: int = 3, backoff: float = 0.5,
+    etag: str | None = None, last_modified: str | None = None,
+) -> Fetched:
     """GET a URL, retrying connection errors, timeouts and 5xx with exponential backoff.
 
-    The body is streamed and refused once it passes ``max_bytes``. Raises FetchError.
+    The body is streamed and refused once it passes ``max_bytes``. With ``etag`` or
+    ``last_modified`` (from an earlier response) the request is conditional, and a 304 answer
+    comes back as ``Fetched(not_modified=True)`` without a body. Raises FetchError.
     """
+    conditions = {"If-None-Match": etag, "If-Modified-Since": last_modified}
+    headers = {k: v for k, v in conditions.items() if v}
     last = ""
     for attempt in range(retries + 1):
         if attempt:
             time.sleep(backoff * 2 ** (attempt - 1))
         try:
-            return _get(url, timeout, max_bytes)
+            return _get(url, timeout, max_bytes, headers)
         except _TooLarge:
             raise FetchError(f"response is larger than {max_bytes} bytes; download stopped") from None
         except urllib.error.HTTPError as e:
+            if e.code == 304 and headers:
+                return Fetched(b"", etag, last_modified, not_modified=True)
             if e.code < 500:
                 raise FetchError(f"HTTP {e.code}: {e.msg}") from None
             last = f"HTTP {e.code}: {e.msg}"
@@ -325,8 +361,10 @@ def fetch_url(
     raise FetchError(f"{last} (gave up after {retries + 1} attempts)")
 
 
-def _get(url: str, timeout: float, max_bytes: int) -> bytes:
-    req = urllib.request.Request(url, headers={"User-Agent": "dronewatch-pull/0.1", "Accept-Encoding": "identity"})
+def _get(url: str, timeout: float, max_bytes: int, headers: dict[str, str] | None = None) -> Fetched:
+    req = urllib.request.Request(
+        url, headers={"User-Agent": "dronewatch-pull/0.1", "Accept-Encoding": "identity", **(headers or {})}
+    )
     with _OPENER.open(req, timeout=timeout) as resp:
         final = resp.geturl()
         if urllib.parse.urlsplit(final).scheme.lower() not in ("http", "https"):
@@ -344,4 +382,158 @@ def _get(url: str, timeout: float, max_bytes: int) -> bytes:
             if total > max_bytes:
                 raise _TooLarge
             chunks.append(chunk)
-        return b"".join(chunks)
+        return Fetched(b"".join(chunks), resp.headers.get("ETag"), resp.headers.get("Last-Modified"))
+
+
+# --------------------------------------------------------------------------- JSON Lines, streamed
+
+BLOCK_BYTES = 48 * 2**20
+HEAD_BYTES = 1 << 16  # enough of a file to tell how to read it
+_OUT = 4 * _CHUNK  # most a gzip slice may inflate to at once (a small bomb must not fill memory)
+
+
+def jsonl_stream_kind(name: str, head: bytes) -> str | None:
+    """"plain" or "gzip" when a file is JSON Lines that can be read block by block, else None.
+
+    ``head`` is the file's first bytes. Archives, UTF-16 text, Telegram exports and JSON arrays
+    are read whole; so is anything not named .jsonl, .ndjson or .json (maybe .gz).
+    """
+    if _archive_kind(head) is not None:
+        return None
+    kind, text = "plain", head
+    if head.startswith(GZIP_MAGIC):
+        try:
+            text = zlib.decompressobj(wbits=31).decompress(head, HEAD_BYTES)
+        except zlib.error:
+            return None
+        kind, name = "gzip", name[:-3] if name.lower().endswith(".gz") else name
+    if text.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in text[:4096]:
+        return None  # UTF-16: lines cannot be cut at b"\n"
+    base = name.lower()
+    ext = base.rsplit(".", 1)[-1] if "." in base else ""
+    if ext in ("jsonl", "ndjson"):
+        return kind
+    if ext != "json" or base == "result.json":
+        return None
+    # a .json file is JSON Lines when its first line is a whole object that is not an export
+    first, newline, _ = text.lstrip(b"\xef\xbb\xbf \t\r\n").partition(b"\n")
+    if not newline:
+        return None
+    try:
+        value = json.loads(first)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return None
+    return kind if isinstance(value, dict) and "messages" not in value else None
+
+
+class JsonLinesStream:
+    """The content of a JSON Lines dump, gunzipped on the fly, handed out in blocks of whole lines
+    and hashed as it goes.
+
+    A block starts where the previous one ended and takes ``block_bytes``, cut back to the last
+    line end (or on to the next one, for a longer line). Where blocks fall depends only on the
+    content and where reading started, so a run resumed after a crash cuts the blocks a clean run
+    cuts. A gzip stream that breaks off ends the blocks early: ``problem`` says why and ``tail``
+    holds the incomplete line, which is not handed out.
+    """
+
+    def __init__(self, raw: BinaryIO, gzipped: bool, block_bytes: int = BLOCK_BYTES) -> None:
+        self._raw = raw
+        self._chunks = self._gunzipped() if gzipped else self._plain()
+        self._buffer = bytearray()
+        self._sha = hashlib.sha256()
+        self.block_bytes = block_bytes
+        self.offset = 0  # content bytes handed out (or skipped)
+        self.lines = 0  # lines handed out (or skipped)
+        self.problem: str | None = None
+        self.tail = b""
+
+    @property
+    def fingerprint(self) -> str:
+        """sha256 of the content handed out so far."""
+        return self._sha.hexdigest()
+
+    def close(self) -> None:
+        self._raw.close()
+
+    def skip(self, n: int, lines: int) -> str | None:
+        """Consume the first ``n`` bytes (``lines`` lines) unparsed; return their sha256, or None
+        when the content is shorter."""
+        while n > self.offset:
+            if not self._buffer:
+                chunk = next(self._chunks, None)
+                if chunk is None:
+                    return None
+                self._buffer += chunk
+            take = min(n - self.offset, len(self._buffer))
+            self._sha.update(bytes(self._buffer[:take]))
+            del self._buffer[:take]
+            self.offset += take
+        self.lines = lines
+        return self.fingerprint
+
+    def blocks(self) -> Iterator[tuple[bytes, int]]:
+        """(block, number of its first line) until the end of the content."""
+        while True:
+            cut = self._cut()
+            if cut is not None:
+                yield self._take(cut)
+                continue
+            chunk = next(self._chunks, None)
+            if chunk is None:
+                break
+            self._buffer += chunk
+        if self.problem is not None:
+            self.tail = bytes(self._buffer)
+        elif self._buffer:
+            yield self._take(len(self._buffer))
+
+    def _cut(self) -> int | None:
+        if len(self._buffer) < self.block_bytes:
+            return None
+        end = self._buffer.rfind(b"\n", 0, self.block_bytes)
+        if end < 0:
+            end = self._buffer.find(b"\n", self.block_bytes)
+        return None if end < 0 else end + 1
+
+    def _take(self, n: int) -> tuple[bytes, int]:
+        block = bytes(self._buffer[:n])
+        del self._buffer[:n]
+        first_line = self.lines + 1
+        self._sha.update(block)
+        self.offset += n
+        self.lines += block.count(b"\n") + (0 if block.endswith(b"\n") else 1)
+        return block, first_line
+
+    def _plain(self) -> Iterator[bytes]:
+        while chunk := self._raw.read(_OUT):
+            yield chunk
+
+    def _gunzipped(self) -> Iterator[bytes]:
+        """Like transforms.dumps.gunzip: members one after another, trailing padding ignored."""
+        pending = self._raw.read(_CHUNK)
+        while pending:
+            d = zlib.decompressobj(wbits=31)
+            while not d.eof:
+                if not pending:
+                    pending = self._raw.read(_CHUNK)
+                    if not pending:
+                        yield d.flush()
+                        self.problem = "gzip data truncated"
+                        return
+                try:
+                    out = d.decompress(pending, _OUT)
+                    while True:
+                        yield out
+                        if not d.unconsumed_tail:
+                            break
+                        out = d.decompress(d.unconsumed_tail, _OUT)
+                except zlib.error as e:
+                    self.problem = f"corrupt gzip data ({e})"
+                    return
+                pending = b""
+            pending = d.unused_data
+            if len(pending) < 2:
+                pending += self._raw.read(_CHUNK)
+            if not pending.startswith(GZIP_MAGIC):
+                return

@@ -19,3 +19,11 @@ class Settings(BaseSettings):
     lock_wait_seconds: float = 0.0
     http_timeout_seconds: float = 30.0
     http_max_bytes: int = 512 * 2**20
+    # scheduled runs: when another run holds the warehouse past lock_wait_seconds, log it and skip
+    skip_when_busy: bool = False
+    # memory and scale-out: JSON Lines are read in blocks of this many bytes; extraction runs in
+    # partitions of at most this many documents, on local processes or on a Dask cluster
+    block_bytes: int = 48 * 2**20
+    partition_documents: int = 20_000
+    workers: int | None = None  # local extraction processes (default: one per core)
+    dask_address: str | None = None

@@ -1,0 +1,96 @@
+"""Claim extraction partition by partition through a Prefect task runner.
+
+The warehouse keeps one writer, this process; extraction, the expensive part, runs elsewhere:
+on local processes (one per core) by default, or on an existing Dask cluster (`--dask-address`,
+prefect-dask). One task is one partition of documents, never one document. A batch too small to
+be worth shipping to a worker is extracted in this process, and no worker is started for it.
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Callable, Iterator
+
+import polars as pl
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner
+
+from flows.ingest import Extraction, extract_or_quarantine
+from flows.settings import Settings
+from transforms.schema import CLAIM_PLACE_SCHEMA, CLAIM_SCHEMA, REJECT_SCHEMA
+
+# Below this many documents a batch is not split: shipping it costs more than it saves.
+MIN_PARALLEL_DOCUMENTS = 400
+
+
+@task(cache_policy=NO_CACHE, retries=1, task_run_name="extract-{documents.height}-documents")
+def extract_partition(documents: pl.DataFrame) -> Extraction:
+    """Claims of one partition of documents: (claims, places, rejects, quarantined ids)."""
+    return extract_or_quarantine(documents)
+
+
+def partition_bounds(n: int, partition_documents: int, workers: int) -> list[tuple[int, int]]:
+    """(offset, length) of each partition: at most `partition_documents` each, and at least one
+    per worker once a batch is worth splitting, all of about the same size."""
+    parts = -(-n // partition_documents)
+    if n >= MIN_PARALLEL_DOCUMENTS:
+        parts = max(parts, workers)
+    parts = max(parts, 1)
+    size = -(-n // parts)
+    return [(offset, min(size, n - offset)) for offset in range(0, n, size)] or [(0, 0)]
+
+
+class PartitionedExtractor:
+    """Extract a batch of documents (see `flows.ingest.Extractor`) on the task runner, partition
+    by partition; the runner is started the first time a batch is big enough to need it."""
+
+    def __init__(self, make_runner: Callable[[], TaskRunner] | None, partition_documents: int,
+                 workers: int) -> None:
+        self._make_runner = make_runner
+        self._runner: TaskRunner | None = None
+        self._stack = contextlib.ExitStack()
+        self.partition_documents = partition_documents
+        self.workers = workers
+        self.partitions_run = 0
+
+    def __call__(self, documents: pl.DataFrame) -> Extraction:
+        bounds = partition_bounds(documents.height, self.partition_documents, self.workers)
+        if len(bounds) == 1 or self._make_runner is None:
+            return extract_or_quarantine(documents)
+        if self._runner is None:
+            self._runner = self._stack.enter_context(self._make_runner())
+        futures = [self._runner.submit(extract_partition, {"documents": documents.slice(offset, length)})
+                   for offset, length in bounds]
+        results = [future.result() for future in futures]
+        self.partitions_run += len(results)
+        return (
+            pl.concat([r[0] for r in results]) if results else pl.DataFrame(schema=CLAIM_SCHEMA),
+            pl.concat([r[1] for r in results]) if results else pl.DataFrame(schema=CLAIM_PLACE_SCHEMA),
+            pl.concat([r[2].cast(REJECT_SCHEMA) for r in results]),
+            [i for r in results for i in r[3]],
+        )
+
+    def close(self) -> None:
+        self._stack.close()
+
+
+@contextlib.contextmanager
+def partitioned_extractor(settings: Settings) -> Iterator[PartitionedExtractor]:
+    """The extractor a run uses: a Dask cluster when `settings.dask_address` names one, else
+    local processes (`settings.workers`, default one per core)."""
+    workers = settings.workers or os.cpu_count() or 1
+    make_runner: Callable[[], TaskRunner] | None = None
+    if settings.dask_address:
+        from prefect_dask import DaskTaskRunner
+
+        def make_runner() -> TaskRunner:
+            return DaskTaskRunner(address=settings.dask_address)
+    elif workers > 1:  # one core: worker processes would only add their start-up
+        def make_runner() -> TaskRunner:
+            return ProcessPoolTaskRunner(max_workers=workers)
+    extractor = PartitionedExtractor(make_runner, settings.partition_documents, workers)
+    try:
+        yield extractor
+    finally:
+        extractor.close()
