@@ -118,9 +118,6 @@ _OUTCOME_PRIORITY = {o: i for i, (o, _) in enumerate(OUTCOME_WORDS)}
 _VAGUE = re.compile(r"^(?:several|some|dozens|scores|hundreds|несколько|десятки|десятков|"
                     r"кілька|декілька|десятки|сотни|сотні)$", re.I)
 _CUMULATIVE = re.compile(r"since the (?:start|beginning)|с начала|з початку|всего с|за время", re.I)
-_NOT_CLAIM = re.compile(
-    r"\b(?:no|нет|ні|не было|не зафиксирован)\b", re.I
-)
 
 # Singular drones: "a drone", "беспилотник", "ворожий безпілотник" = 1 when an outcome is told.
 _SINGULAR = {
@@ -237,7 +234,6 @@ def classify_numbers(sentence: str, lang: str) -> list[_Mention]:
             continue
         toks = _tokens_after(sentence, n.end)
         kind = None
-        forced = None
         tail = sentence[n.end:n.end + 40]
         of_m = re.match(r"^\s*(?:out\s+)?(?:of|из|з|із)\s+(?:them|those|these|which|the drones|них|яких|которых)\b", tail, re.I)
         of_n = re.match(r"^\s*(?:out\s+(?:of\s+)?|of\s+|из\s+|з\s+|із\s+)(\d+)", tail, re.I)
@@ -375,10 +371,6 @@ def _outcome_at(sentence: str, start: int, end: int, lo: int = 0, hi: int | None
 
 
 # ---------------------------------------------------------------------------------- the parser
-
-def _region_of_place(p) -> str | None:
-    return p.region_code
-
 
 def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
     """Claims (CLAIM_SCHEMA dicts) and their towns (CLAIM_PLACE_SCHEMA dicts) of one document."""
