@@ -70,6 +70,40 @@ statements as (
     group by all
 ),
 
+buckets as (
+    -- Where two statements can meet: each UTC day their window touches (at most 400), else their
+    -- reporting day, and each of their documents. Pairs are only formed inside a bucket, so the
+    -- comparison grows with claims per region and day, not with the square of all claims.
+    select
+        claim_id,
+        unnest(list_concat(
+            if(
+                window_known,
+                [cast(d as date) for d in generate_series(
+                    cast(timezone('UTC', window_start) as date),
+                    least(
+                        cast(timezone('UTC', greatest(window_end - interval 1 microsecond, window_start)) as date),
+                        cast(timezone('UTC', window_start) as date) + 400
+                    ),
+                    interval 1 day
+                )],
+                if(reporting_day is null, [], [reporting_day])
+            ).list_transform(lambda d: 'day:' || cast(d as varchar)),
+            document_ids.list_transform(lambda d: 'doc:' || d)
+        )) as bucket,
+        concat_ws('|', region_code, outcome, weapon, is_total, is_cumulative, coalesce(place_key, '-')) as scope
+    from statements
+),
+
+candidates as (
+    select distinct a.claim_id as claim_a, b.claim_id as claim_b
+    from buckets as a
+    inner join buckets as b
+        on a.scope = b.scope
+        and a.bucket = b.bucket
+        and a.claim_id < b.claim_id
+),
+
 pairs as (
     select
         a.region_code,
@@ -95,16 +129,10 @@ pairs as (
         b.window_end as end_b,
         a.reporting_day as day_a,
         b.reporting_day as day_b
-    from statements as a
-    inner join statements as b
-        on a.claim_id < b.claim_id
-        and a.speaker_key <> b.speaker_key
-        and a.region_code = b.region_code
-        and a.outcome = b.outcome
-        and a.weapon = b.weapon
-        and a.is_total = b.is_total
-        and a.is_cumulative = b.is_cumulative
-        and a.place_key is not distinct from b.place_key
+    from candidates
+    inner join statements as a on candidates.claim_a = a.claim_id
+    inner join statements as b on candidates.claim_b = b.claim_id
+    where a.speaker_key <> b.speaker_key
         and a.count <> b.count
 ),
 
