@@ -60,6 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
                           "(default: %(default)s)")
     run.add_argument("--json", action="store_true", help="print the summary as JSON")
     run.add_argument("--verbose", action="store_true", help="show Prefect's flow and task logs")
+    add_scale_out_arguments(run)
 
     sql = commands.add_parser(
         "sql", help="query the published snapshot (read-only): a query, stdin, or an interactive prompt",
@@ -87,7 +88,53 @@ def build_parser() -> argparse.ArgumentParser:
                         help=f"where the files go (default: {defaults.warehouse.parent / 'export'})")
     export.add_argument("--warehouse", type=Path, default=defaults.warehouse, metavar="PATH",
                         help=f"the warehouse whose snapshot is exported (default: {defaults.warehouse})")
+
+    rebuild = commands.add_parser(
+        "rebuild", help="replay every stored document through the current extraction",
+        description="Re-extract the claims of every document in the warehouse (after the extractor "
+                    "improved), replace each document's claims and places, print how many claims were "
+                    "added, removed, changed and unchanged; then validate and publish like `run`.",
+    )
+    rebuild.add_argument("--warehouse", type=Path, default=defaults.warehouse, metavar="PATH",
+                         help=f"the DuckDB warehouse file (default: {defaults.warehouse})")
+    rebuild.add_argument("--report-dir", type=Path, default=defaults.report_dir, metavar="DIR",
+                         help=f"where the data-quality reports go (default: {defaults.report_dir})")
+    rebuild.add_argument("--wait", type=float, default=defaults.lock_wait_seconds, metavar="SECONDS",
+                         help="if another run is writing the warehouse, wait this long (default: %(default)s)")
+    rebuild.add_argument("--json", action="store_true", help="print the summary as JSON")
+    rebuild.add_argument("--verbose", action="store_true", help="show Prefect's flow and task logs")
+    add_scale_out_arguments(rebuild)
+
+    serve = commands.add_parser(
+        "serve", help="run the pipeline on a schedule (a Prefect deployment served by this process)",
+        description="Register a Prefect deployment of the pipeline with a schedule and serve its runs until "
+                    "stopped (Ctrl-C). Uses the Prefect server named by PREFECT_API_URL, else starts a local "
+                    "one (127.0.0.1, its home beside the warehouse) and stops it on exit. Runs never overlap.",
+    )
+    when = serve.add_mutually_exclusive_group(required=True)
+    when.add_argument("--cron", metavar="EXPR", help="a cron schedule, e.g. '*/15 * * * *' (UTC)")
+    when.add_argument("--interval", type=float, metavar="SECONDS", help="run every SECONDS seconds")
+    serve.add_argument("--source", action="append", metavar="URI", dest="sources",
+                       help="as for `run`; repeatable (default: the bundled samples)")
+    serve.add_argument("--warehouse", type=Path, default=defaults.warehouse, metavar="PATH",
+                       help=f"the DuckDB warehouse file (default: {defaults.warehouse})")
+    serve.add_argument("--report-dir", type=Path, default=defaults.report_dir, metavar="DIR",
+                       help=f"where the data-quality reports go (default: {defaults.report_dir})")
+    serve.add_argument("--wait", type=float, default=300, metavar="SECONDS",
+                       help="a run that finds the warehouse locked by another writer waits this long, "
+                            "then is skipped (logged) (default: %(default)s)")
+    serve.add_argument("--name", default="dronewatch-scheduled", help="the deployment's name (default: %(default)s)")
+    serve.add_argument("--verbose", action="store_true", help="show Prefect's flow and task logs")
+    add_scale_out_arguments(serve)
     return parser
+
+
+def add_scale_out_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--dask-address", metavar="ADDRESS",
+                        help="extract claims on this Dask cluster (e.g. tcp://10.0.0.5:8786) instead of local "
+                             "processes; needs the 'dask' extra")
+    parser.add_argument("--workers", type=int, metavar="N",
+                        help="local extraction processes (default: one per core)")
 
 
 def format_summary(summary) -> str:
@@ -117,6 +164,7 @@ def command_run(args: argparse.Namespace) -> int:
     settings = Settings(
         **({"sources": args.sources} if args.sources else {}),
         warehouse=args.warehouse, report_dir=args.report_dir, lock_wait_seconds=args.wait,
+        **scale_out_settings(args),
     )
     try:
         summary = dronewatch_flow(settings)
@@ -304,7 +352,88 @@ def command_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"run": command_run, "sql": command_sql, "export": command_export}
+def scale_out_settings(args: argparse.Namespace) -> dict:
+    return {k: v for k, v in {"dask_address": args.dask_address, "workers": args.workers}.items() if v is not None}
+
+
+def format_rebuild_summary(summary) -> str:
+    rebuilt = summary.rebuild
+    findings = ", ".join(
+        f"{severity} {summary.findings.get(severity, 0)} ({summary.new_findings.get(severity, 0)} new)"
+        for severity in SEVERITY_ORDER
+    )
+    quarantined = f" ({rebuilt.quarantined} failed and kept their claims)" if rebuilt.quarantined else ""
+    return "\n".join([
+        f"dronewatch rebuild {summary.run_id}: {rebuilt.documents} document(s) replayed{quarantined}",
+        f"  claims      added {rebuilt.claims_added}, removed {rebuilt.claims_removed}, "
+        f"changed {rebuilt.claims_changed}, unchanged {rebuilt.claims_unchanged}",
+        f"  findings    {findings}",
+        f"  warehouse   {summary.warehouse}",
+        f"  snapshot    {summary.snapshot}   <- open this one for ad-hoc SQL",
+        f"  data docs   {summary.data_docs}",
+    ])
+
+
+def command_rebuild(args: argparse.Namespace) -> int:
+    from flows.pipeline import rebuild_flow
+    from flows.settings import Settings
+    from warehouse.db import WarehouseBusy
+
+    if not Path(args.warehouse).exists():
+        print(f"dronewatch: no warehouse at {args.warehouse}; run `dronewatch run` first", file=sys.stderr)
+        return EXIT_USAGE
+    settings = Settings(warehouse=args.warehouse, report_dir=args.report_dir, lock_wait_seconds=args.wait,
+                        **scale_out_settings(args))
+    try:
+        summary = rebuild_flow(settings)
+    except WarehouseBusy as busy:
+        print(f"dronewatch: {busy}", file=sys.stderr)
+        return EXIT_BUSY
+    print(json.dumps(summary.as_dict(), indent=2, default=str) if args.json else format_rebuild_summary(summary))
+    return EXIT_OK
+
+
+def command_serve(args: argparse.Namespace) -> int:
+    import contextlib
+    import signal
+
+    from flows.serve import local_prefect_server, serve
+    from flows.settings import Settings
+
+    settings = Settings(
+        **({"sources": [str(Path(s).resolve()) if "://" not in s else s for s in args.sources]} if args.sources else {}),
+        warehouse=Path(args.warehouse).resolve(), report_dir=Path(args.report_dir).resolve(),
+        lock_wait_seconds=args.wait, skip_when_busy=True, **scale_out_settings(args),
+    )
+
+    def stop(signum, frame):  # SIGTERM stops serving like Ctrl-C, so the finally blocks run
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    schedule = f"cron '{args.cron}'" if args.cron else f"every {args.interval:g} s"
+    with contextlib.ExitStack() as stack:
+        if os.environ.get("PREFECT_API_URL"):
+            print(f"dronewatch serve: using the Prefect server at {os.environ['PREFECT_API_URL']} (PREFECT_API_URL)",
+                  flush=True)
+        else:
+            home = settings.warehouse.parent / "prefect"
+            print(f"dronewatch serve: no PREFECT_API_URL; starting a local Prefect server (home {home}) ...", flush=True)
+            api_url = stack.enter_context(local_prefect_server(home))
+            os.environ["PREFECT_API_URL"] = api_url
+            print(f"dronewatch serve: started a local Prefect server at {api_url}; it stops when serve stops",
+                  flush=True)
+        print(f"dronewatch serve: deployment 'dronewatch/{args.name}' runs {schedule} on "
+              f"{len(settings.sources)} source(s) into {settings.warehouse}; Ctrl-C stops", flush=True)
+        try:
+            serve(settings, cron=args.cron, interval=args.interval, name=args.name)
+        except KeyboardInterrupt:
+            pass
+        print("dronewatch serve: stopped", flush=True)
+    return EXIT_OK
+
+
+COMMANDS = {"run": command_run, "sql": command_sql, "export": command_export, "rebuild": command_rebuild,
+            "serve": command_serve}
 
 
 def main(argv: list[str] | None = None) -> int:
