@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from transforms.numbers import NumberMention, find_numbers
-from transforms.speakers import SpeakerMention, find_speakers, title_region_phrase
+from transforms.speakers import SpeakerMention, channel_mention, find_speakers, title_region_phrase
 from transforms.windows import find_window, resolve_window
 
 
@@ -650,8 +650,9 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
         return [], []
 
     # speakers, and the speaker's region for figures whose sentence names none
+    channel_speaker = channel_mention(doc.channel) if doc.channel else None
     for c in claims:
-        c.speaker = speaker_for(c.sent, c.num_start)
+        c.speaker = speaker_for(c.sent, c.num_start) or channel_speaker
         if c.aimed_only and c.speaker and c.speaker.role == "military" and not c.elliptic:
             c.region = None  # a national tally of an attack on a city: the city is the target
             continue
@@ -670,7 +671,7 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
     claims = _add_debris(claims, work, sentences, text)
     for c in claims:
         if c.speaker is None:
-            c.speaker = speaker_for(c.sent, c.num_start)
+            c.speaker = speaker_for(c.sent, c.num_start) or channel_speaker
 
     # totals and their breakdowns
     for t_idx, t in enumerate(claims):
@@ -749,9 +750,7 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
         c = claims[j]
         s, e = sentences[c.sent]
         sp = c.speaker
-        if sp is None and doc.channel:
-            speaker, role = doc.channel, _channel_role(doc.channel)
-        elif sp is None:
+        if sp is None:
             speaker, role = None, "unknown"
         else:
             speaker, role = sp.speaker, sp.role
@@ -940,13 +939,6 @@ def _add_debris(claims: list[Claim], work: list[int], sentences, text: str) -> l
 def _national(text: str) -> bool:
     return bool(re.search(r"минобороны|ministry of defen|defence ministry|defense ministry|міноборони|"
                           r"над территори\w+ (?:России|РФ)|across russia|over russia", text, re.I))
-
-
-def _channel_role(channel: str) -> str:
-    from transforms.speakers import find_speakers as _fs
-
-    found = _fs(channel)
-    return found[0].role if found else "other"
 
 
 def _enumeration(sentence: str) -> list[str]:

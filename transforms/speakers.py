@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -169,3 +169,27 @@ def title_region_phrase(text: str, mention: SpeakerMention) -> str | None:
     if m and mention.role in ("regional_head", "city_head"):
         return m.group(1)
     return None
+
+
+_CHANNEL_ROLES: tuple[tuple[str, str], ...] = (
+    (r"mod_?russia|minoborony|mil_?ru|минобороны", "defence_ministry"),
+    (r"kpszsu|ps_?zsu|povitryan|air_?force|generalstaff|zsu_?official", "military"),
+)
+
+
+def channel_mention(channel: str) -> SpeakerMention:
+    """The Telegram channel a message came from, as its speaker when the text names nobody.
+
+    An official's channel ("vvgladkov", "Собянин") speaks for the official; ministries and the air
+    force by their known channel names; any other channel is media.
+    """
+    for pattern, role, region in OFFICIALS:
+        if re.search(pattern, channel, re.I):
+            return SpeakerMention(0, 0, channel, role, region)
+    for pattern, role in _CHANNEL_ROLES:
+        if re.search(pattern, channel, re.I):
+            return SpeakerMention(0, 0, channel, role, None)
+    found = find_speakers(channel)
+    if found:
+        return replace(found[0], start=0, end=0, speaker=channel)
+    return SpeakerMention(0, 0, channel, "media", None)

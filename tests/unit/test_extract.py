@@ -166,7 +166,7 @@ def test_window_resolved_to_utc() -> None:
 
 def test_channel_is_the_default_speaker() -> None:
     claims, _ = extract_claims(_docs("Ночью над Курском сбиты два дрона.", channel="kursk_news"))
-    assert claims["speaker"].to_list() == ["kursk_news"]
+    assert claims.select("speaker", "speaker_role").rows() == [("kursk_news", "media")]
 
 
 def test_claim_ids_are_stable_and_documents_without_drones_are_skipped() -> None:
@@ -254,3 +254,8 @@ def test_missiles_and_casualties_beside_drones() -> None:
         "Сили ППО збили 2 ракети та 15 шахедів. Внаслідок атаки загинули 2 людини, пошкоджено 4 будинки."
     ))
     assert _facts(claims) == [(None, 15, "intercepted")]
+
+
+def test_an_officials_channel_speaks_for_its_region() -> None:
+    claims, _ = extract_claims(_docs("Ночью над районом сбиты два беспилотника.", channel="vvgladkov"))
+    assert claims.select("speaker", "speaker_role", "region_code").rows() == [("vvgladkov", "regional_head", "RU-BEL")]
