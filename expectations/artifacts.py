@@ -78,7 +78,11 @@ def summary_markdown(con: duckdb.DuckDBPyConnection, run_id: str, report_path: P
 
 
 def findings_table(con: duckdb.DuckDBPyConnection, run_id: str) -> list[dict[str, Any]]:
-    """The table artifact's rows: one per finding of the run, errors and new ones first."""
+    """The table artifact's rows: one per finding of the run, errors and new ones first.
+
+    Cells are text; `<`, `>` and `&` are escaped in case a viewer renders them as HTML, quotes are
+    kept readable.
+    """
     findings = db.query(
         con,
         """select severity, check_name, is_new, region_code, message, document_ids
@@ -94,8 +98,8 @@ def findings_table(con: duckdb.DuckDBPyConnection, run_id: str) -> list[dict[str
             "check": row["check_name"],
             "new": bool(row["is_new"]),
             "region": row["region_code"] or "",
-            "message": html.escape(_cut(row["message"]), quote=True),
-            "documents": html.escape(_cut(", ".join(row["document_ids"] or [])), quote=True),
+            "message": html.escape(_cut(row["message"]), quote=False),
+            "documents": html.escape(_cut(", ".join(row["document_ids"] or [])), quote=False),
         }
         for row in findings.to_dicts()
     ]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from expectations.artifacts import md_text, publish_artifacts, summary_markdown
+from expectations.artifacts import findings_table, md_text, publish_artifacts, summary_markdown
 from expectations.report import bar_chart, safe_url, write_report
 from expectations.report import load_report_data
 from tests.unit.dq_warehouse import IMG_PAYLOAD, RUN, SCRIPT_PAYLOAD, claim, hostile_warehouse, ts, warehouse
@@ -121,6 +121,9 @@ def test_markdown_summary_is_inert(tmp_path):
     assert "<script" not in markdown and "<img" not in markdown
     assert "| error | 1 | 1 |" in markdown and "## Errors" in markdown
     assert md_text("[x](javascript:y)") == "\\[x\\]\\(javascript:y\\)"
+    rows = findings_table(con, RUN)
+    assert [r["check"] for r in rows][0] == "speakers_disagree"
+    assert not any("<" in str(value) for row in rows for value in row.values())
 
 
 def test_publish_artifacts_outside_a_flow_does_nothing(tmp_path):
