@@ -207,8 +207,9 @@ def _block_committed() -> None:
     _blocks_committed += 1
     pause_after = os.environ.get(PAUSE_AFTER_BLOCK_ENV)
     if pause_after and _blocks_committed == int(pause_after):
-        print(f"dronewatch: paused after block {_blocks_committed} ({PAUSE_AFTER_BLOCK_ENV})",
-              file=sys.stderr, flush=True)
+        # straight to the process's stderr: Prefect's log_prints would turn a print into a log record
+        sys.__stderr__.write(f"dronewatch: paused after block {_blocks_committed} ({PAUSE_AFTER_BLOCK_ENV})\n")
+        sys.__stderr__.flush()
         time.sleep(600)
 
 
