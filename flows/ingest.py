@@ -300,14 +300,17 @@ def ingest_stream(loader: Loader, origin: str, open_stream: Callable[[], JsonLin
         stats.add(load_documents(loader, empty(DOCUMENT_SCHEMA), _broken_stream_rejects(origin, stream), end))
     finally:
         stream.close()
-    if stream.offset == resumed_at and stream.problem is None:
+    if 0 < resumed_at == stream.offset and stream.problem is None:
         return IngestStats(files_unchanged=1)
     return stats
 
 
 def _broken_stream_rejects(origin: str, stream: JsonLinesStream) -> pl.DataFrame:
-    """The reject for a gzip stream that broke off (as transforms.dumps words it for whole files)."""
+    """The reject for an empty dump or a gzip stream that broke off (as transforms.dumps words
+    them for whole files)."""
     if stream.problem is None:
+        if stream.blank:
+            return pl.DataFrame([(origin, None, "the file is empty", "")], schema=REJECT_SCHEMA, orient="row")
         return empty(REJECT_SCHEMA)
     next_line = stream.lines + 1
     if stream.tail:

@@ -433,8 +433,9 @@ class JsonLinesStream:
     A block starts where the previous one ended and takes ``block_bytes``, cut back to the last
     line end (or on to the next one, for a longer line). Where blocks fall depends only on the
     content and where reading started, so a run resumed after a crash cuts the blocks a clean run
-    cuts. A gzip stream that breaks off ends the blocks early: ``problem`` says why and ``tail``
-    holds the incomplete line, which is not handed out.
+    cuts. A gzip stream that breaks off ends the blocks early: every complete line read before the
+    break is still handed out, ``problem`` says why and ``tail`` holds the incomplete line, which
+    is not. ``blank`` tells an empty file (or one of only whitespace) from one with lines.
     """
 
     def __init__(self, raw: BinaryIO, gzipped: bool, block_bytes: int = BLOCK_BYTES) -> None:
@@ -447,6 +448,7 @@ class JsonLinesStream:
         self.lines = 0  # lines handed out (or skipped)
         self.problem: str | None = None
         self.tail = b""
+        self.blank = True  # nothing but whitespace (and a byte-order mark) so far
 
     @property
     def fingerprint(self) -> str:
@@ -466,6 +468,7 @@ class JsonLinesStream:
                     return None
                 self._buffer += chunk
             take = min(n - self.offset, len(self._buffer))
+            self._seen(self._buffer[:take])
             self._sha.update(bytes(self._buffer[:take]))
             del self._buffer[:take]
             self.offset += take
@@ -484,6 +487,9 @@ class JsonLinesStream:
                 break
             self._buffer += chunk
         if self.problem is not None:
+            complete = self._buffer.rfind(b"\n") + 1  # the lines before the break are whole
+            if complete:
+                yield self._take(complete)
             self.tail = bytes(self._buffer)
         elif self._buffer:
             yield self._take(len(self._buffer))
@@ -499,11 +505,17 @@ class JsonLinesStream:
     def _take(self, n: int) -> tuple[bytes, int]:
         block = bytes(self._buffer[:n])
         del self._buffer[:n]
+        self._seen(block)
         first_line = self.lines + 1
         self._sha.update(block)
         self.offset += n
         self.lines += block.count(b"\n") + (0 if block.endswith(b"\n") else 1)
         return block, first_line
+
+    def _seen(self, content: bytes | bytearray) -> None:
+        if self.blank:
+            text = content[3:] if self.offset == 0 and content.startswith(b"\xef\xbb\xbf") else content
+            self.blank = not bytes(text).strip()
 
     def _plain(self) -> Iterator[bytes]:
         while chunk := self._raw.read(_OUT):

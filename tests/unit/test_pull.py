@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from flows.pull import SourceNotFound, expand_source, iter_dump_files, read_source
+from flows.pull import JsonLinesStream, SourceNotFound, expand_source, iter_dump_files, read_source
 
 DATA = Path(__file__).parents[1] / "data" / "dumps"
 LINES = b'{"id": 1, "text": "Three drones downed overnight."}\n{"id": 2, "text": "Debris found in a field."}\n'
@@ -231,3 +231,34 @@ def test_oversized_archive_member_is_not_fatal(tmp_path: Path) -> None:
     problems = [f.problem for f, _, _ in results if f.problem]
     assert problems == [f"archive member is larger than {len(LINES) * 5} bytes; not read"]
     assert sum(d.height for _, d, _ in results) == 1
+
+
+# --------------------------------------------------------------------------- JSON Lines, streamed
+
+
+def _stream(content: bytes, gzipped: bool, block_bytes: int = 64) -> JsonLinesStream:
+    return JsonLinesStream(io.BytesIO(gzip.compress(content, mtime=0) if gzipped else content), gzipped, block_bytes)
+
+
+@pytest.mark.parametrize("block_bytes", [16, 64, 1 << 20])
+def test_stream_of_a_truncated_gzip_hands_out_every_complete_line(block_bytes: int) -> None:
+    content = b"".join(b'{"id": %d, "text": "Two drones downed over Kursk region."}\n' % i for i in range(30))
+    packed = gzip.compress(content, mtime=0)
+    stream = JsonLinesStream(io.BytesIO(packed[: len(packed) * 2 // 3]), True, block_bytes)
+    blocks = list(stream.blocks())
+    handed_out = b"".join(block for block, _ in blocks)
+    assert stream.problem == "gzip data truncated"
+    assert handed_out and handed_out.endswith(b"\n") and content.startswith(handed_out)
+    assert stream.tail and content.startswith(handed_out + stream.tail) and b"\n" not in stream.tail
+    assert stream.lines == handed_out.count(b"\n")
+    assert [first for _, first in blocks][0] == 1
+
+
+@pytest.mark.parametrize(("content", "blank"), [
+    (b"", True), (b"\n\n  \n", True), (b"\xef\xbb\xbf\n", True), (b"\n" * 100 + b'{"id": 1}\n', False), (LINES, False),
+])
+@pytest.mark.parametrize("gzipped", [False, True])
+def test_stream_tells_a_blank_file(content: bytes, blank: bool, gzipped: bool) -> None:
+    stream = _stream(content, gzipped)
+    assert b"".join(block for block, _ in stream.blocks()) == content
+    assert (stream.blank, stream.problem) == (blank, None)
