@@ -152,6 +152,7 @@ def format_summary(summary) -> str:
         f"  findings    {findings}",
         f"  warehouse   {summary.warehouse}",
         f"  snapshot    {summary.snapshot}   <- open this one for ad-hoc SQL",
+        f"  report      {summary.report}   <- read this before trusting a number",
         f"  data docs   {summary.data_docs}",
     ])
 
@@ -370,6 +371,7 @@ def format_rebuild_summary(summary) -> str:
         f"  findings    {findings}",
         f"  warehouse   {summary.warehouse}",
         f"  snapshot    {summary.snapshot}   <- open this one for ad-hoc SQL",
+        f"  report      {summary.report}   <- read this before trusting a number",
         f"  data docs   {summary.data_docs}",
     ])
 

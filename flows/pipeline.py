@@ -15,6 +15,8 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.states import Completed
 
+from expectations.artifacts import publish_artifacts
+from expectations.report import write_report
 from expectations.runner import run_checks
 from flows.ingest import Extractor, IngestStats, ingest_source, reject_ids
 from flows.partitions import partitioned_extractor
@@ -37,6 +39,7 @@ class RunSummary:
     report_dir: str
     data_docs: str
     ingest: IngestStats
+    report: str = ""
     findings: dict[str, int] = field(default_factory=dict)
     new_findings: dict[str, int] = field(default_factory=dict)
     kind: str = "run"  # run or rebuild
@@ -134,6 +137,18 @@ def finish(warehouse: Path, run_id: str, stats: IngestStats, findings: dict[str,
     return db.publish(warehouse)
 
 
+@task(cache_policy=NO_CACHE)
+def report(warehouse: Path, run_id: str, report_dir: Path) -> str:
+    """Write the run's data-quality report and attach its summary to the flow run as artifacts."""
+    con = db.connect(warehouse)
+    try:
+        path = write_report(con, run_id, report_dir)
+        publish_artifacts(con, run_id, path)
+        return str(path)
+    finally:
+        con.close()
+
+
 def warehouse_lock(warehouse: Path, settings: Settings) -> contextlib.ExitStack:
     """Take the warehouse's write lock, saying so when another run holds it and we wait; raises
     WarehouseBusy when it is still held after `settings.lock_wait_seconds`."""
@@ -179,8 +194,9 @@ def dronewatch_flow(settings: Settings | dict[str, Any]) -> RunSummary:
                 stats.add(load_source(warehouse, source, run_id, settings, extract))
         findings, new_findings, docs_index = validate(warehouse, run_id, report_dir)
         snapshot = finish(warehouse, run_id, stats, findings, new_findings)
+        report_path = report(warehouse, run_id, report_dir)
     return RunSummary(run_id=run_id, warehouse=str(warehouse), snapshot=str(snapshot),
-                      report_dir=str(report_dir), data_docs=docs_index, ingest=stats,
+                      report_dir=str(report_dir), data_docs=docs_index, ingest=stats, report=report_path,
                       findings=findings, new_findings=new_findings)
 
 
@@ -199,6 +215,7 @@ def rebuild_flow(settings: Settings | dict[str, Any]) -> RunSummary:
         findings, new_findings, docs_index = validate(warehouse, run_id, report_dir)
         stats = IngestStats()
         snapshot = finish(warehouse, run_id, stats, findings, new_findings, rebuilt)
+        report_path = report(warehouse, run_id, report_dir)
     return RunSummary(run_id=run_id, warehouse=str(warehouse), snapshot=str(snapshot),
-                      report_dir=str(report_dir), data_docs=docs_index, ingest=stats,
+                      report_dir=str(report_dir), data_docs=docs_index, ingest=stats, report=report_path,
                       findings=findings, new_findings=new_findings, kind="rebuild", rebuild=rebuilt)
