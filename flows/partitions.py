@@ -74,6 +74,17 @@ class PartitionedExtractor:
     def close(self) -> None:
         self._stack.close()
 
+    def __getstate__(self) -> dict:
+        # Prefect pickles the running task's parameters (this extractor is one of load_source's)
+        # into every partition it ships; the started runner (its process queue) stays here
+        state = self.__dict__.copy()
+        state.update(_runner=None, _stack=None)
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._stack = contextlib.ExitStack()
+
 
 @contextlib.contextmanager
 def partitioned_extractor(settings: Settings) -> Iterator[PartitionedExtractor]:
