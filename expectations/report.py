@@ -151,12 +151,7 @@ def _independent_statements_sql() -> str:
     outcomes = ", ".join(f"'{o}'" for o in DOWNED_OUTCOMES)
     return f"""
         select distinct
-            case
-                when speaker_role in ('regional_head', 'city_head')
-                    then speaker_role || ':' || coalesce(region_code, lower(trim(speaker)), 'unknown')
-                when speaker_role in ('defence_ministry', 'military') then speaker_role
-                else coalesce(lower(trim(speaker)), speaker_role, 'unknown')
-            end as speaker_key,
+            speaker_key(speaker_role, speaker, region_code) as speaker_key,
             coalesce(speaker_role, 'unknown') as speaker_role,
             region_code,
             coalesce(cast(locality_id as varchar), lower(locality)) as place_key,

@@ -8,12 +8,7 @@ with all_claims as (
         claim_id,
         document_id,
         published_at,
-        case
-            when speaker_role in ('regional_head', 'city_head')
-                then speaker_role || ':' || coalesce(region_code, lower(trim(speaker)), 'unknown')
-            when speaker_role in ('defence_ministry', 'military') then speaker_role
-            else coalesce(lower(trim(speaker)), speaker_role, 'unknown')
-        end as speaker_key,
+        speaker_key(speaker_role, speaker, region_code) as speaker_key,
         coalesce(is_total, false) as is_total,
         cast(timezone('UTC', coalesce(greatest(window_end - interval 1 microsecond, window_start), published_at)) as date)
             as reporting_day,

@@ -1,5 +1,5 @@
--- One row (info) per statement retold by more than one document: the same speaker (by speaker key,
--- see speakers_disagree), region, outcome, count and reporting day. A reprint is one claim with
+-- One row (info) per statement retold by more than one document: the same speaker (by the speaker_key
+-- macro), region, outcome, count and reporting day. A reprint is one claim with
 -- several documents, not corroboration: speakers_disagree and the report count it once.
 with claim_rows as (
     select
@@ -7,12 +7,7 @@ with claim_rows as (
         document_id,
         source,
         published_at,
-        case
-            when speaker_role in ('regional_head', 'city_head')
-                then speaker_role || ':' || coalesce(region_code, lower(trim(speaker)), 'unknown')
-            when speaker_role in ('defence_ministry', 'military') then speaker_role
-            else coalesce(lower(trim(speaker)), speaker_role, 'unknown')
-        end as speaker_key,
+        speaker_key(speaker_role, speaker, region_code) as speaker_key,
         coalesce(speaker, speaker_role, 'unknown speaker') as who,
         outcome,
         count,

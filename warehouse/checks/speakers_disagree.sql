@@ -2,10 +2,8 @@
 -- same region, outcome, weapon and place over overlapping windows (or, windows unknown, in the same
 -- document or on the same reporting day).
 --
--- A speaker is compared by its key, not its spelling (as in the claim_lineage mart): the defence
--- ministry and the military are their role ("defence ministry", "Минобороны России" and "Russian
--- Ministry of Defence" are one speaker); a regional or city head is the role plus the region; anyone
--- else is lower(speaker). One speaker is never compared with itself.
+-- A speaker is compared by its key, not its spelling (the speaker_key macro, migration 0003). One
+-- speaker is never compared with itself.
 -- A statement is one speaker's count for one region, place, outcome and reporting day: outlets
 -- retelling it (reprints, see reprinted_claim) add documents, not speakers. The earliest claim
 -- speaks for it; its window is the first known window among its claims.
@@ -17,12 +15,7 @@ with claim_rows as (
         claim_id,
         document_id,
         published_at,
-        case
-            when speaker_role in ('regional_head', 'city_head')
-                then speaker_role || ':' || coalesce(region_code, lower(trim(speaker)), 'unknown')
-            when speaker_role in ('defence_ministry', 'military') then speaker_role
-            else coalesce(lower(trim(speaker)), speaker_role, 'unknown')
-        end as speaker_key,
+        speaker_key(speaker_role, speaker, region_code) as speaker_key,
         coalesce(speaker, speaker_role, 'unknown speaker')
             || if(speaker is not null and speaker_role is not null, format(' ({})', speaker_role), '') as who,
         outcome,

@@ -32,12 +32,7 @@ with claims as (
         published_at,
         speaker,
         speaker_role,
-        case
-            when speaker_role in ('regional_head', 'city_head')
-                then speaker_role || ':' || coalesce(region_code, lower(trim(speaker)), 'unknown')
-            when speaker_role in ('defence_ministry', 'military') then speaker_role
-            else coalesce(lower(trim(speaker)), speaker_role, 'unknown')
-        end as speaker_key,
+        speaker_key(speaker_role, speaker, region_code) as speaker_key,
         outcome,
         coalesce(weapon, 'drone') as weapon,
         count,
