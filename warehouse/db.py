@@ -156,17 +156,44 @@ def publish(warehouse: Path, con: duckdb.DuckDBPyConnection | None = None) -> Pa
     """Copy the warehouse to its snapshot path atomically (readers keep the old file until they reopen).
 
     The copy is written beside the snapshot and renamed over it, so a reader opening the snapshot sees
-    either the previous run or this one, never a partial file.
+    either the previous run or this one, never a partial file. Partial copies left by processes that
+    died while publishing (`<snapshot>.partial-<pid>`, the pid no longer alive) are removed.
     """
     if con is not None:
         run(con, "checkpoint")
     target = snapshot_path(warehouse)
+    remove_stale_partials(target)
     partial = target.with_name(target.name + f".partial-{os.getpid()}")
-    shutil.copyfile(warehouse, partial)
-    with partial.open("rb") as handle:
-        os.fsync(handle.fileno())
-    os.replace(partial, target)
+    try:
+        shutil.copyfile(warehouse, partial)
+        with partial.open("rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(partial, target)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
     return target
+
+
+def remove_stale_partials(snapshot: Path) -> list[Path]:
+    """Delete the `<snapshot>.partial-<pid>` copies whose process is gone; return them."""
+    removed = []
+    for path in snapshot.parent.glob(snapshot.name + ".partial-*"):
+        pid = path.name.rsplit("-", 1)[-1]
+        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            path.unlink(missing_ok=True)
+            removed.append(path)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, someone else's
+        return True
+    return True
 
 
 def content_hash(text: str) -> str:

@@ -67,20 +67,18 @@ def prefect_api_url() -> str:
     return server.api_url
 
 
-def spawn_cli(warehouse: Path, *sources: str | Path, kill_at: str | None = None, pause_file: Path | None = None,
-              extra: tuple[str, ...] = ()) -> subprocess.Popen:
-    """`dronewatch run` in a child process through cli_driver.py, which can SIGKILL itself at a stage
-    (`kill_at`: extract, load, publish) or wait at the load stage until `pause_file` exists."""
+def spawn_cli(warehouse: Path, *sources: str | Path, kill_at: str | None = None,
+              env: dict[str, str] | None = None, extra: tuple[str, ...] = ()) -> subprocess.Popen:
+    """`dronewatch run` in a child process through cli_driver.py, which SIGKILLs itself at
+    `kill_at` (extract, publish); `env` adds variables (DRONEWATCH_TEST_PAUSE_AFTER_BLOCK, ...)."""
     args = [sys.executable, str(DRIVER), "run", "--warehouse", str(warehouse),
             "--report-dir", str(warehouse.parent / "reports")]
     for source in sources:
         args += ["--source", str(source)]
-    env = {**os.environ, "PREFECT_API_URL": prefect_api_url(), "PYTHONPATH": str(PROJECT_ROOT)}
-    env.pop("DRONEWATCH_TEST_KILL_AT", None)
-    env.pop("DRONEWATCH_TEST_PAUSE_FILE", None)
+    child_env = {**os.environ, "PREFECT_API_URL": prefect_api_url(), "PYTHONPATH": str(PROJECT_ROOT),
+                 **(env or {})}
+    child_env.pop("DRONEWATCH_TEST_KILL_AT", None)
     if kill_at:
-        env["DRONEWATCH_TEST_KILL_AT"] = kill_at
-    if pause_file:
-        env["DRONEWATCH_TEST_PAUSE_FILE"] = str(pause_file)
-    return subprocess.Popen(args + list(extra), cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE,
+        child_env["DRONEWATCH_TEST_KILL_AT"] = kill_at
+    return subprocess.Popen(args + list(extra), cwd=PROJECT_ROOT, env=child_env, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import multiprocessing
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -76,3 +78,40 @@ def test_a_second_writer_is_refused_clearly(tmp_path: Path) -> None:
         holder.join(10)
     with db.write_lock(warehouse):  # free again once the holder is gone
         pass
+
+
+def test_publish_removes_partial_copies_of_dead_processes_only(tmp_path: Path) -> None:
+    warehouse = tmp_path / "w.duckdb"
+    con = db.connect(warehouse)
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    living = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        stale = tmp_path / f"w.snapshot.duckdb.partial-{dead.pid}"
+        busy = tmp_path / f"w.snapshot.duckdb.partial-{living.pid}"
+        other = tmp_path / f"x.snapshot.duckdb.partial-{dead.pid}"  # another warehouse's: not ours to judge
+        for path in (stale, busy, other):
+            path.write_bytes(b"half a copy")
+        db.publish(warehouse, con)
+        assert sorted(tmp_path.glob("*.partial-*")) == sorted([busy, other])
+    finally:
+        living.kill()
+        living.wait()
+        con.close()
+
+
+def test_a_failed_publish_leaves_the_snapshot_and_no_partial_copy(tmp_path: Path, monkeypatch) -> None:
+    warehouse = tmp_path / "w.duckdb"
+    con = db.connect(warehouse)
+    snapshot = db.publish(warehouse, con)
+    before = snapshot.read_bytes()
+
+    def fsync(fd: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(db.os, "fsync", fsync)
+    with pytest.raises(OSError, match="No space left"):
+        db.publish(warehouse, con)
+    con.close()
+    assert snapshot.read_bytes() == before
+    assert list(tmp_path.glob("*.partial-*")) == []
