@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from transforms.numbers import NumberMention, find_numbers
+from transforms.numbers import NumberMention, find_numbers, word_value
 from transforms.speakers import SpeakerMention, channel_mention, find_speakers, title_region_phrase
 from transforms.windows import find_window, resolve_window
 
@@ -101,7 +101,7 @@ OUTCOME_WORDS: tuple[tuple[str, str], ...] = (
                    r"локаційно|локационно|suppress|jamm|потерял\w* управлени|втратив\w* керуванн|"
                    r"втрачен|радіоелектрон|\bреб\b"),
     ("crashed", r"\bупал|\bупали|crash|\bвпав|\bвпали|рухнул|fell\b|fallen\b|упавш"),
-    ("intercepted", r"уничтож|сбит|сбил|перехва|ликвид|нейтрализ|поражен|поразил|обезвред|знешкод|отраж|destroy|destruc|"
+    ("intercepted", r"уничтож|сбит|сбил|перехва|ликвид|нейтрализ|поражен|поразил|обезвред|знешкод|отраж|отрази|destroy|destruc|"
                     r"shot down|shoot down|shooting down|downed|intercept|neutrali|збит|збил|"
                     r"знищ|перехопл|перехоп|уражен|brought down|taken down|eliminat|repel|"
                     r"відбит|відбил|приземл|сбива|збива|knocked out|"
@@ -388,7 +388,12 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
     if not cand:
         return [], []
     # read the sentence after a drone sentence too: breakdowns go on without the noun
-    work = sorted(cand | {i + k for i in cand for k in (1, 2) if i + k < len(sentences)})
+    work_set = cand | {i + k for i in cand for k in (1, 2) if i + k < len(sentences)}
+    # a breakdown with one item per line goes on as long as the lines do
+    for i in range(1, len(sentences)):
+        if i - 1 in work_set and i not in work_set and _is_list_item(text[sentences[i][0]:sentences[i][1]], lang):
+            work_set.add(i)
+    work = sorted(work_set)
     # speakers: the headline and the stretch around the drone sentences, not a whole long page
     speakers: list[SpeakerMention] = []
     windows = [(0, min(3, len(sentences)))] + [(max(0, i - 3), min(len(sentences), i + 4)) for i in work]
@@ -561,7 +566,10 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
                 # "Четыре БПЛА пытались атаковать область. Они были сбиты ...": the next sentence tells
                 ns, ne = sentences[i + 1]
                 if not classify_numbers(text[ns:ne], lang):
-                    outcome = _outcome_at(text[ns:ne], 0, 0) or outcome
+                    nxt_outcome = _outcome_at(text[ns:ne], 0, 0)
+                    # "... на месте падения обломков работают": debris told next is no count of its own
+                    if nxt_outcome != "debris_found":
+                        outcome = nxt_outcome or outcome
             if outcome is None and claims and claims[-1].sent in (i - 2, i - 1, i):
                 outcome = claims[-1].outcome
             if k and re.match(r"^\s*(?:out\s+(?:of\s+)?|of\s+|из\s+|з\s+|із\s+)$", sent[mentions[k - 1].end:m.start], re.I):
@@ -677,9 +685,13 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
     for t_idx, t in enumerate(claims):
         if t.region is not None or t.elliptic:
             continue
+        reach = t.sent + 2
+        while reach + 1 < len(sentences) and any(c.sent == reach + 1 for c in claims) and _is_list_item(
+                text[sentences[reach + 1][0]:sentences[reach + 1][1]], lang):
+            reach += 1  # one item per line: the list is as long as its lines
         items = [
             j for j, c in enumerate(claims)
-            if j != t_idx and c.region is not None and t.sent - 1 <= c.sent <= t.sent + 2
+            if j != t_idx and c.region is not None and t.sent - 1 <= c.sent <= reach
             and c.parent is None and c.count < t.count
             and (c.speaker.role if c.speaker else None) == (t.speaker.role if t.speaker else None)
         ]
@@ -820,6 +832,21 @@ _LIST_START = re.compile(
     r"the territor\w+ of|территори\w+|територі\w+)\s+)*(?:the\s+)?$",
     re.I,
 )
+
+
+# "12 — над территорией Брянской области,", "- по два над ...", "• 3 over the Kursk region": one breakdown item
+_LIST_ITEM = re.compile(
+    r"^\s*(?:[-—–•*·]\s*)?(?:(?:по|ещё|еще|ще|и|та|і|and)\s+)?(?:\d+|[^\W\d_]+)\s*(?:[—–-]|над|в|у|на|over|in|above)\s",
+    re.I,
+)
+
+
+def _is_list_item(line: str, lang: str) -> bool:
+    m = _LIST_ITEM.match(line)
+    if not m:
+        return False
+    word = re.search(r"\d+|[^\W\d_]+(?=\s*(?:[—–-]|над|в|у|на|over|in|above)\s)", line[:m.end()], re.I)
+    return bool(word) and (word.group()[0].isdigit() or word_value(word.group(), lang) is not None)
 
 
 _RESPECTIVELY = re.compile(r"соответственно|respectively|відповідно", re.I)

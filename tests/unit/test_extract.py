@@ -259,3 +259,25 @@ def test_missiles_and_casualties_beside_drones() -> None:
 def test_an_officials_channel_speaks_for_its_region() -> None:
     claims, _ = extract_claims(_docs("Ночью над районом сбиты два беспилотника.", channel="vvgladkov"))
     assert claims.select("speaker", "speaker_role", "region_code").rows() == [("vvgladkov", "regional_head", "RU-BEL")]
+
+
+def test_breakdown_with_one_item_per_line_keeps_every_line() -> None:
+    claims, _ = extract_claims(_docs(
+        "Минобороны: за ночь сбиты 30 беспилотников:\n11 — над Курской областью,\n9 — над Брянской областью,\n"
+        "6 — над Тульской областью,\n4 — над Орловской областью.\nДругие новости дня."
+    ))
+    total = claims.filter(pl.col("is_total"))
+    assert _facts(total) == [(None, 30, "intercepted")]
+    items = claims.filter(~pl.col("is_total"))
+    assert _facts(items) == [("RU-KRS", 11, "intercepted"), ("RU-BRY", 9, "intercepted"),
+                             ("RU-TUL", 6, "intercepted"), ("RU-ORL", 4, "intercepted")]
+    assert items["parent_claim_id"].to_list() == [total["claim_id"][0]] * 4
+
+
+def test_a_mayor_repelling_an_attack_is_an_interception_not_debris() -> None:
+    claims, _ = extract_claims(_docs(
+        "Мэр Москвы сообщил, что силы ПВО отразили атаку трёх беспилотников, летевших на Москву. "
+        "На месте падения обломков работают экстренные службы."
+    ))
+    assert claims.select("region_code", "count", "outcome", "speaker_role").rows() == [
+        ("RU-MOW", 3, "intercepted", "city_head")]
