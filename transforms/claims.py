@@ -100,7 +100,7 @@ OUTCOME_WORDS: tuple[tuple[str, str], ...] = (
     ("suppressed", r"подавлен|подавил|радиоэлектрон|\bрэб\b|electronic warfare|\bew\b|lost to location|"
                    r"локаційно|локационно|suppress|jamm|потерял\w* управлени|втратив\w* керуванн|"
                    r"втрачен|радіоелектрон|\bреб\b"),
-    ("crashed", r"\bупал|\bупали|crash|\bвпав|\bвпали|рухнул|fell\b|fallen\b|упавш"),
+    ("crashed", r"\bупал|\bупали|крушени|crash|\bвпав|\bвпали|рухнул|fell\b|fallen\b|упавш"),
     ("intercepted", r"уничтож|сбит|сбил|перехва|ликвид|нейтрализ|поражен|поразил|обезвред|знешкод|отраж|отрази|destroy|destruc|"
                     r"shot down|shoot down|shooting down|downed|intercept|neutrali|збит|збил|"
                     r"знищ|перехопл|перехоп|уражен|brought down|taken down|eliminat|repel|"
@@ -292,7 +292,16 @@ def classify_numbers(sentence: str, lang: str) -> list[_Mention]:
             lang == "en" and re.match(r"^\s*(?:\w+\s+){0,3}?each\b", sentence[n.end:n.end + 40], re.I) is not None
         )
         out.append(_Mention(n.value, n.start, n.end, n.qualifier, kind, distributive))
+    # "пять — над Ростовской областью, столько же — над Крымом": the figure before, again
+    for m in _SAME_AMOUNT.finditer(sentence):
+        prev = [x for x in out if x.end <= m.start()]
+        if prev:
+            out.append(_Mention(prev[-1].value, m.start(), m.end(), prev[-1].qualifier, "elliptic", False))
+    out.sort(key=lambda x: x.start)
     return out
+
+
+_SAME_AMOUNT = re.compile(r"(?<!\w)(?:столько же|стільки ж|the same number)(?!\w)(?!\s*,?\s*(?:сколько|скільки|as\b))", re.I)
 
 
 _INCREMENT = re.compile(r"ещ[её]|another|one more|a further|further|also|ще\b|очередн|черговий", re.I)
@@ -642,18 +651,21 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
             else:
                 anchor_outcome = outcome
             placed = bool(regions or localities)
+            both = _suppressed_and_crashed(sent, mentions[k - 1].end if k else 0, seg_hi) if outcome in (
+                "suppressed", "crashed") else ()
             for code in codes:
                 if also_launched:
                     claims.append(Claim(sent=i, count=m.value, qualifier=m.qualifier, outcome="launched",
-                                        region=code, num_start=s + m.start))
-                claims.append(Claim(
-                    sent=i, count=m.value, qualifier=m.qualifier, outcome=outcome, region=code,
-                    num_start=s + m.start, elliptic=m.kind == "elliptic",
-                    locality_places=[p for p in localities if p.region_code in (code, None)] if code or not regions else [],
-                    cumulative=bool(_CUMULATIVE.search(sent)), multi=multi, placed=placed, aimed_only=aimed_only,
-                    incremental=bool(_INCREMENT.search(sent[max(0, m.start - 12):m.start + 12])
-                                     or re.match(r"\d{1,2}:\d{2}\b", sent) or _OTHER_REPORT.search(sent)),
-                ))
+                                        region=code, num_start=s + m.start, placed=placed, aimed_only=aimed_only))
+                for what in both or (outcome,):
+                    claims.append(Claim(
+                        sent=i, count=m.value, qualifier=m.qualifier, outcome=what, region=code,
+                        num_start=s + m.start, elliptic=m.kind == "elliptic",
+                        locality_places=[p for p in localities if p.region_code in (code, None)] if code or not regions else [],
+                        cumulative=bool(_CUMULATIVE.search(sent)), multi=multi, placed=placed, aimed_only=aimed_only,
+                        incremental=bool(_INCREMENT.search(sent[max(0, m.start - 12):m.start + 12])
+                                         or re.match(r"\d{1,2}:\d{2}\b", sent) or _OTHER_REPORT.search(sent)),
+                    ))
     if not claims:
         return [], []
 
@@ -839,6 +851,22 @@ _LIST_ITEM = re.compile(
     r"^\s*(?:[-—–•*·]\s*)?(?:(?:по|ещё|еще|ще|и|та|і|and)\s+)?(?:\d+|[^\W\d_]+)\s*(?:[—–-]|над|в|у|на|over|in|above)\s",
     re.I,
 )
+
+
+def _suppressed_and_crashed(sent: str, lo: int, hi: int) -> tuple[str, ...]:
+    """ "подавлен средствами РЭБ и потерпел крушение": two claims on one object, suppressed and crashed.
+
+    With debris found in the same stretch the crash is told by the debris claim; a kill verb next to
+    the suppression ("збито/подавлено") makes it no suppression at all.
+    """
+    stretch = sent[lo:hi]
+    if not (_OUTCOME_RE[1][1].search(stretch) and _OUTCOME_RE[2][1].search(stretch)):
+        return ()
+    if _OUTCOME_RE[3][1].search(stretch):
+        return ()
+    if _DEBRIS.search(stretch):
+        return ("suppressed",)
+    return ("suppressed", "crashed")
 
 
 def _is_list_item(line: str, lang: str) -> bool:

@@ -281,3 +281,38 @@ def test_a_mayor_repelling_an_attack_is_an_interception_not_debris() -> None:
     ))
     assert claims.select("region_code", "count", "outcome", "speaker_role").rows() == [
         ("RU-MOW", 3, "intercepted", "city_head")]
+
+
+@pytest.mark.parametrize(
+    ("text", "outcomes"),
+    [
+        ("Губернатор Курской области: подавленный беспилотник упал на склад, жители не пострадали.",
+         ["suppressed", "crashed"]),
+        ("Минобороны: ещё один БПЛА подавлен средствами РЭБ и потерпел крушение в Курской области.",
+         ["suppressed", "crashed"]),
+        # the debris tells the crash: suppressed and debris_found
+        ("Губернатор Курской области: один БПЛА потерял управление и упал в поле, обломки найдены.",
+         ["suppressed", "debris_found"]),
+        # a kill verb beside the suppression: one interception
+        ("Вночі над Сумщиною збито/подавлено 9 ворожих БпЛА.", ["intercepted"]),
+    ],
+)
+def test_a_suppressed_drone_that_crashed_is_both(text: str, outcomes: list[str]) -> None:
+    claims, _ = extract_claims(_docs(text))
+    assert claims["outcome"].to_list() == outcomes
+    assert len(set(claims["count"])) == 1
+
+
+def test_the_same_number_again() -> None:
+    claims, _ = extract_claims(_docs(
+        "Минобороны: ночью уничтожены 12 беспилотников: шесть над Курской областью, столько же — над Орловской."
+    ))
+    assert _facts(claims) == [(None, 12, "intercepted"), ("RU-KRS", 6, "intercepted"), ("RU-ORL", 6, "intercepted")]
+
+
+def test_all_launched_at_a_city_is_a_national_tally() -> None:
+    claims, _ = extract_claims(_docs(
+        "Air defence repelled the overnight attack, including on Odesa, destroying all 14 drones that Russia "
+        "launched, the air force said."
+    ))
+    assert _facts(claims) == [(None, 14, "launched"), (None, 14, "intercepted")]
