@@ -142,7 +142,7 @@ _SINGULAR = {
 _SINGULAR_VERB = re.compile(
     r"\b(?:сбит|уничтожен|перехвачен|подавлен|упал|был|была|обнаружен|shot|destroyed|"
     r"intercepted|downed|crashed|fell|збито|збитий|знищено|знищений|впав|уражено|сбили|"
-    r"уничтожили|перехватили|збили|знищили|ликвидирован|нейтрализован)\w*",
+    r"уничтожили|перехватили|збили|знищили|ликвидир|нейтрализ)\w*",
     re.I,
 )
 _BPLA = re.compile(r"^(?:бпла|бпла)$", re.I)
@@ -666,6 +666,12 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
                         incremental=bool(_INCREMENT.search(sent[max(0, m.start - 12):m.start + 12])
                                          or re.match(r"\d{1,2}:\d{2}\b", sent) or _OTHER_REPORT.search(sent)),
                     ))
+    # a headline-like line after the article has begun is a link to another story ("Related")
+    first_body = next((k for k, (a, b) in enumerate(sentences) if _BODY_END.search(text[a:b])
+                       and len(text[a:b].split()) >= 5), None)
+    if first_body is not None:
+        claims = [c for c in claims if c.elliptic or c.sent <= first_body
+                  or not _title_line(text, *sentences[c.sent])]
     if not claims:
         return [], []
 
@@ -867,6 +873,19 @@ def _suppressed_and_crashed(sent: str, lo: int, hi: int) -> tuple[str, ...]:
     if _DEBRIS.search(stretch):
         return ("suppressed",)
     return ("suppressed", "crashed")
+
+
+_BODY_END = re.compile(r"[.!?…][\"»”’')]*$")
+
+
+def _title_line(text: str, start: int, end: int) -> bool:
+    """A line of its own without closing punctuation: a headline, not a sentence of the article."""
+    if re.search(r"[.!?…:;,\"»”’')]\s*$", text[start:end]) or len(text[start:end].split()) < 4:
+        return False
+    before, after = text[max(0, start - 2):start], text[end:end + 2]
+    if re.match(r"\s*[a-zа-яёіїєґ]", text[end:end + 20]):
+        return False  # "... БпЛА\n\nнаписал губернатор": a quote that lost its punctuation
+    return (start == 0 or "\n" in before) and (end == len(text) or "\n" in after)
 
 
 def _is_list_item(line: str, lang: str) -> bool:

@@ -316,3 +316,21 @@ def test_all_launched_at_a_city_is_a_national_tally() -> None:
         "launched, the air force said."
     ))
     assert _facts(claims) == [(None, 14, "launched"), (None, 14, "intercepted")]
+
+
+def test_a_related_headline_inside_the_article_is_another_story() -> None:
+    claims, _ = extract_claims(_docs(
+        "Russian air defences destroyed 18 Ukrainian drones overnight, the defence ministry said on Monday.\n\n"
+        "Russia says it downs 40 drones over its regions\n\n"
+        "Ten of the drones were destroyed over the Belgorod region, the ministry said."
+    ))
+    assert sorted(_facts(claims), key=str) == [("RU-BEL", 10, "intercepted"), (None, 18, "intercepted")]
+
+
+def test_a_quote_on_its_own_line_without_a_full_stop_is_still_read() -> None:
+    claims, _ = extract_claims(_docs(
+        "Губернатор Курской области рассказал о ночной атаке на регион.\n\n"
+        "Над Курской областью силами ПВО уничтожен один беспилотник самолетного типа\n\n"
+        "написал губернатор в своем канале."
+    ))
+    assert _facts(claims) == [("RU-KRS", 1, "intercepted")]
