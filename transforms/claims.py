@@ -69,7 +69,7 @@ _SKIP_EN = re.compile(
     r"^(?:ukrainian|russian|enemy|hostile|aircraft|type|aircraft-type|airplane-type|fixed-wing|"
     r"more|other|additional|long-range|attack|strike|combat|kamikaze|of|the|all|fixed|wing|"
     r"plane-type|aerial|air|enemy's|such|small|large|heavy|new|foreign|jet-powered|jet|guided|"
-    r"unmanned|remotely|piloted|attacking|incoming)$",
+    r"unmanned|remotely|piloted|attacking|incoming|decoy|imitation|reconnaissance)$",
     re.I,
 )
 _REJECT_EN = re.compile(
@@ -699,6 +699,8 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
         if c.speaker is None:
             c.speaker = speaker_for(c.sent, c.num_start) or channel_speaker
 
+    claims = _drop_type_breakdowns(claims, sentences, text, lang)
+
     # totals and their breakdowns
     for t_idx, t in enumerate(claims):
         if t.region is not None or t.elliptic:
@@ -886,6 +888,26 @@ def _title_line(text: str, start: int, end: int) -> bool:
     if re.match(r"\s*[a-zа-яёіїєґ]", text[end:end + 20]):
         return False  # "... БпЛА\n\nнаписал губернатор": a quote that lost its punctuation
     return (start == 0 or "\n" in before) and (end == len(text) or "\n" in after)
+
+
+def _drop_type_breakdowns(claims: list[Claim], sentences, text: str, lang: str) -> list[Claim]:
+    """ "three Shahed-type drones and two drones of another type" after "five drones": the five by kind.
+
+    Figures without a place that share one sentence (with no time window of its own) and add up to
+    a figure of the same outcome told elsewhere split it by drone type: they are no claims apart.
+    """
+    drop: set[int] = set()
+    by_sent: dict[tuple[int, str], list[int]] = {}
+    for j, c in enumerate(claims):
+        if c.region is None and not c.multi:
+            by_sent.setdefault((c.sent, c.outcome), []).append(j)
+    for (i, outcome), parts in by_sent.items():
+        if len(parts) < 2 or find_window(text[sentences[i][0]:sentences[i][1]], lang):
+            continue
+        total = sum(claims[j].count for j in parts)
+        if any(c.sent != i and c.region is None and c.outcome == outcome and c.count == total for c in claims):
+            drop.update(parts)
+    return [c for j, c in enumerate(claims) if j not in drop]
 
 
 def _is_list_item(line: str, lang: str) -> bool:

@@ -334,3 +334,11 @@ def test_a_quote_on_its_own_line_without_a_full_stop_is_still_read() -> None:
         "написал губернатор в своем канале."
     ))
     assert _facts(claims) == [("RU-KRS", 1, "intercepted")]
+
+
+def test_a_split_by_drone_type_is_no_second_tally() -> None:
+    claims, _ = extract_claims(_docs(
+        "Air defence shot down all seven drones launched overnight, the air force said. "
+        "Russia used four Shahed-type drones and three decoy drones in the attack, it said."
+    ))
+    assert sorted(_facts(claims), key=str) == [(None, 7, "intercepted"), (None, 7, "launched")]
