@@ -498,6 +498,10 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
             if prev:
                 named = [sp for sp in prev if sp.region_code or sp.role == "defence_ministry"]
                 return (named or prev)[-1]
+        # "the governor said that the air force shot down five": who says it, not who did it
+        introducing = [sp for sp in same if sp.end <= pos and _SAID_THAT.match(text[sp.end:pos])]
+        if introducing:
+            return introducing[-1]
         reporting = [sp for sp in same if _REPORT_VERB.search(text[max(sentences[i][0], sp.start - 45):sp.end + 45])]
         if reporting:
             same = reporting
@@ -820,6 +824,12 @@ _PRONOUN_SPEAKER = re.compile(
     r"(?:розповів|розповіла|сказав|сказала|заявив|заявила|додав|додала|написав|написала|повідомив|"
     r"сообщил|сообщила|заявил|заявила|добавил|добавила|написал|написала|рассказал|рассказала|"
     r"said|added|wrote|says)\s+(?:він|вона|он|она|he|she)\b|(?:he|she)\s+(?:said|added|wrote)",
+    re.I,
+)
+_SAID_THAT = re.compile(
+    r"^[^.;:«“\"]{0,60}?\b(?:said|says|told|reported|wrote|announced|stated|заявил\w*|сообщил\w*|"
+    r"написал\w*|рассказал\w*|повідомив\w*|повідомила|заявив|заявила|написав|написала|розповів|розповіла)"
+    r"\b[^.;]{0,20}?(?:\bthat\b|,?\s*что\b|,?\s*що\b)",
     re.I,
 )
 _VERB_NEXT = re.compile(

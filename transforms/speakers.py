@@ -92,7 +92,8 @@ _NAME_BEFORE = re.compile(r"(" + _NAME + r"),?\s+(?:the\s+)?(?:[\w'’-]+\s+){0,
 
 # "of the Kaluga region", "Брянской области", "Дніпропетровської ОВА": where a title's region sits.
 _TITLE_REGION = re.compile(
-    r"^[\s,]*(?:of\s+)?(?:the\s+)?([A-ZА-ЯЁІЇЄ][\w'’-]+(?:\s+(?:region|oblast|Oblast|Region|krai|Krai))?|"
+    r"^[\s,]*(?:of\s+)?(?:the\s+)?(?:(?:southern|northern|eastern|western|central|north\w*|south\w*|"
+    r"border|frontline|neighbouring|neighboring)\s+)?([A-ZА-ЯЁІЇЄ][\w'’-]+(?:\s+(?:region|oblast|Oblast|Region|krai|Krai))?|"
     r"[А-ЯЁІЇЄа-яёіїє][\w'’-]+(?:ской|ская|ской|ській|ської|цкой|кой)\s+(?:области|області|ОВА|ОДА))"
 )
 

@@ -342,3 +342,10 @@ def test_a_split_by_drone_type_is_no_second_tally() -> None:
         "Russia used four Shahed-type drones and three decoy drones in the attack, it said."
     ))
     assert sorted(_facts(claims), key=str) == [(None, 7, "intercepted"), (None, 7, "launched")]
+
+
+def test_the_one_who_says_it_speaks_not_the_one_who_did_it() -> None:
+    claims, _ = extract_claims(_docs(
+        "The governor of the southern Odesa region said that the air force shot down six drones there overnight."
+    ))
+    assert claims.select("region_code", "count", "speaker_role").rows() == [("UA-51", 6, "regional_head")]
