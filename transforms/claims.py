@@ -614,6 +614,10 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
                 # a town of the same name elsewhere: read it in the text's regions, or not at all
                 fixed = []
                 for p in localities:
+                    if p.region_code and _other_country(p.region_code, context_regions):
+                        # a village whose only known namesake is across the border: kept unresolved
+                        fixed.append(replace(p, region_code=None, locality_id=None))
+                        continue
                     if p.region_code in context_regions or len(p.candidates) <= 1:
                         fixed.append(p)
                         continue
@@ -641,20 +645,25 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
             else:
                 distinct = list(dict.fromkeys(p.region_code for p in regions if p.region_code))
                 loc_codes = list(dict.fromkeys(p.region_code for p in localities if p.region_code))
-                if len(distinct) == 1:
+                and_more = regions and _AND_OTHER_REGIONS.match(text[regions[-1].end:regions[-1].end + 50])
+                if len(distinct) == 1 and and_more:
+                    codes, multi = [None], distinct  # "над Чёрным морем и регионами России": no one place
+                elif len(distinct) == 1:
                     codes = distinct
                 elif len(distinct) > 1:
                     codes = [None] if m.kind != "elliptic" else distinct[:1]
                     multi = distinct
                 elif len(loc_codes) >= 1:
-                    codes = loc_codes[:1]
+                    # towns of one region but for a namesake elsewhere: the region most of them are in
+                    votes = [p.region_code for p in localities if p.region_code]
+                    codes = [max(loc_codes, key=votes.count)]
                 else:
                     codes = [None]
             if m.kind == "elliptic":
                 anchor_outcome = anchor_outcome or outcome
             else:
                 anchor_outcome = outcome
-            placed = bool(regions or localities)
+            placed = bool(regions or [p for p in localities if p.region_code])
             both = _suppressed_and_crashed(sent, mentions[k - 1].end if k else 0, seg_hi) if outcome in (
                 "suppressed", "crashed") else ()
             for code in codes:
@@ -752,7 +761,7 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
             seen.add(name)
             cands = places_api.lookup_locality(name)
             res = places_api.resolve_locality(cands, (c.region,)) if cands else None
-            if res is not None:
+            if res is not None and not _other_country(res[1], {c.region}):
                 c.towns.append((name, res[0], res[1], True))
             else:
                 c.towns.append((name, None, None, False))
@@ -824,6 +833,12 @@ _PRONOUN_SPEAKER = re.compile(
     r"(?:розповів|розповіла|сказав|сказала|заявив|заявила|додав|додала|написав|написала|повідомив|"
     r"сообщил|сообщила|заявил|заявила|добавил|добавила|написал|написала|рассказал|рассказала|"
     r"said|added|wrote|says)\s+(?:він|вона|он|она|he|she)\b|(?:he|she)\s+(?:said|added|wrote)",
+    re.I,
+)
+_AND_OTHER_REGIONS = re.compile(
+    r"^\s*,?\s*(?:и|та|і|and|а также|as well as)\s+(?:(?:над|в|у|over|in)\s+)?(?:(?:другими|других|другие|"
+    r"несколькими|нескольких|іншими|інших|кількома|other|several|various)\s+)?"
+    r"(?:регион\w*|регіон\w*|област\w*|region|oblast|territor|территори\w*|субъект\w*)",
     re.I,
 )
 _SAID_THAT = re.compile(
@@ -920,6 +935,12 @@ def _drop_type_breakdowns(claims: list[Claim], sentences, text: str, lang: str) 
     return [c for j, c in enumerate(claims) if j not in drop]
 
 
+def _other_country(code: str, regions) -> bool:
+    """True when every land region given is in another country than code ("UA-09" vs {"RU-KRS"})."""
+    land = {r[:2] for r in regions if r and not r.startswith("SEA")}
+    return bool(land) and code[:2] not in land and not code.startswith("SEA")
+
+
 def _is_list_item(line: str, lang: str) -> bool:
     m = _LIST_ITEM.match(line)
     if not m:
@@ -983,12 +1004,23 @@ def _own_places(sent: str, s: int, mentions: list[_Mention], k: int, sent_places
         return own
     if not own:
         # "уничтожили беспилотник (БПЛА), который летел на Москву": a relative clause names it
-        for a, b in bounds[ci + 1:]:
+        targets: list = []
+        for cj in range(ci + 1, len(bounds)):
+            a, b = bounds[cj]
             if any(a <= x.start < b for x in mentions):
                 break
             here = [p for p in sent_places if s + a <= p.start < s + b]
-            if here:
+            if here and all(_TARGET.search(sent[max(0, p.start - s - 25):p.start - s]) for p in here):
+                targets += here  # "направлявшихся на Москву, были сбиты ... в Раменском, Коломне": read on
+                continue
+            if here and not targets:
                 return here
+            if here:
+                own, ci = targets + here, cj
+                break
+        if targets and not own:
+            return targets
+    if not own:
         if pos == 0 and not any(x.start < c_lo for x in mentions):
             here = [p for p in sent_places if p.end <= s + c_lo]
             if here:

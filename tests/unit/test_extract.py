@@ -349,3 +349,24 @@ def test_the_one_who_says_it_speaks_not_the_one_who_did_it() -> None:
         "The governor of the southern Odesa region said that the air force shot down six drones there overnight."
     ))
     assert claims.select("region_code", "count", "speaker_role").rows() == [("UA-51", 6, "regional_head")]
+
+
+def test_a_village_named_only_across_the_border_is_not_placed_there() -> None:
+    claims, places = extract_claims(_docs(
+        "Belgorod governor Vyacheslav Gladkov posted an update. "
+        "Air defence shot down three drones over the village of Vovchansk overnight, the governor said."
+    ))
+    assert _facts(claims) == [("RU-BEL", 3, "intercepted")]
+    assert places.select("name", "resolved").rows() == [("Vovchansk", False)]
+
+
+def test_a_sea_and_other_regions_is_no_one_place() -> None:
+    claims, _ = extract_claims(_docs("Минобороны: ночью четыре беспилотника сбиты над Чёрным морем и регионами России."))
+    assert _facts(claims) == [(None, 4, "intercepted")]
+
+
+def test_where_they_fell_wins_over_where_they_flew() -> None:
+    claims, _ = extract_claims(_docs(
+        "Собянин заявил, что пять беспилотников, летевших на Москву, были сбиты в Домодедово и Коломне."
+    ))
+    assert _facts(claims) == [("RU-MOS", 5, "intercepted")]
