@@ -427,6 +427,10 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
                     continue  # "Гусев" the governor, not the town
                 if p.surface.isupper() and len(p.surface) > 3 or _METONYM_AFTER.match(text[s + p.end:s + p.end + 30]):
                     continue  # "KYIV (Reuters) -", "Moscow launched", "Moscow time"
+                if p.kind == "locality" and re.search(r"(?:ого|его|ому|ему|ым|им|ой|ей)$", p.surface) and re.match(
+                        r"\s+[а-яё]{3,}", text[s + p.end:s + p.end + 12]) and not re.match(
+                        r"\s+(?:район|округ|город|посел|сел|деревн|област)", text[s + p.end:s + p.end + 12]):
+                    continue  # "со стороны Северного мола": an adjective of a common noun, not the town
                 if _TITLE_NEAR.search(text[s:e][:p.start]) or re.search(
                         r"(?:командуванн\w*|командовани\w*|command)\s*[«“\"]?\s*$", text[s:e][:p.start], re.I):
                     p = replace(p, kind="speaker_" + p.kind)
@@ -677,6 +681,7 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
                         locality_places=[p for p in localities if p.region_code in (code, None)] if code or not regions else [],
                         cumulative=bool(_CUMULATIVE.search(sent)), multi=multi, placed=placed, aimed_only=aimed_only,
                         incremental=bool(_INCREMENT.search(sent[max(0, m.start - 12):m.start + 12])
+                                         or (m.kind == "single" and _ORDINAL_ONE.match(sent, m.start))
                                          or re.match(r"\d{1,2}:\d{2}\b", sent) or _OTHER_REPORT.search(sent)),
                     ))
     # a headline-like line after the article has begun is a link to another story ("Related")
@@ -695,7 +700,7 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
         if c.aimed_only and c.speaker and c.speaker.role == "military" and not c.elliptic:
             c.region = None  # a national tally of an attack on a city: the city is the target
             continue
-        if c.region is None and c.multi and speaker_region(c.speaker) in c.multi:
+        if c.region is None and c.multi and c.outcome != "launched" and speaker_region(c.speaker) in c.multi:
             c.region = speaker_region(c.speaker)
         if c.region is None:
             own_places = [p for p in places_in(c.sent) if not p.kind.startswith("speaker_") and p.region_code]
@@ -859,6 +864,7 @@ _RELATED = re.compile(
     re.I,
 )
 _OTHER_REPORT = re.compile(
+    r"^\s*\d{1,2}\s+(?:" + _MONTHS + r")\w*\s|"  # "4 мая губернатор сообщил ...": that day's report
     r"сутками ранее|накануне|дн[её]м ранее|a day earlier|the day before|the previous (?:day|night)|"
     r"позавчера|за день до|напередодні|добою раніше",
     re.I,

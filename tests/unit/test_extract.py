@@ -370,3 +370,19 @@ def test_where_they_fell_wins_over_where_they_flew() -> None:
         "Собянин заявил, что пять беспилотников, летевших на Москву, были сбиты в Домодедово и Коломне."
     ))
     assert _facts(claims) == [("RU-MOS", 5, "intercepted")]
+
+
+def test_ordinal_and_dated_reports_are_new_drones_and_adjectives_no_towns() -> None:
+    claims, _ = extract_claims(_docs(
+        "Губернатор Севастополя сообщил: первый беспилотник сбит над морем у мыса. "
+        "Второй беспилотник сбит над морем со стороны Северного мола. "
+        "2 мая губернатор сообщил, что у аэродрома уничтожен беспилотник."
+    ))
+    assert _facts(claims) == [("UA-40", 1, "intercepted")] * 3
+
+
+def test_launched_at_two_regions_is_not_the_speakers_region() -> None:
+    claims, _ = extract_claims(_docs(
+        "По словам губернатора Севастополя, за ночь на Крым и Севастополь было направлено восемь дронов."
+    ))
+    assert _facts(claims) == [(None, 8, "launched")]
