@@ -8,6 +8,8 @@ import json
 import os
 import subprocess
 import sys
+import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -82,3 +84,36 @@ def spawn_cli(warehouse: Path, *sources: str | Path, kill_at: str | None = None,
         child_env["DRONEWATCH_TEST_KILL_AT"] = kill_at
     return subprocess.Popen(args + list(extra), cwd=PROJECT_ROOT, env=child_env, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
+
+
+REGIONS = ["Брянской", "Курской", "Белгородской", "Орловской", "Тульской", "Калужской"]
+
+
+def write_dump(path: Path, prefix: str, n: int) -> Path:
+    """`n` one-claim reports as JSON Lines, ids `<prefix>-<i>`."""
+    lines = [
+        f'{{"id": "{prefix}-{i}", "published": "2024-05-{i % 28 + 1:02d}", '
+        f'"text": "Сводка {prefix} {i}: ночью над {REGIONS[i % len(REGIONS)]} областью сбиты {i % 9 + 2} беспилотника."}}'
+        for i in range(n)
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def wait_for_stderr(proc, text: str, timeout: float) -> list[str]:
+    """Lines the process wrote to stderr until one holds `text` (fails after `timeout`)."""
+    lines: list[str] = []
+    seen = threading.Event()
+
+    def read() -> None:
+        for line in proc.stderr:
+            lines.append(line)
+            if text in line:
+                seen.set()
+
+    threading.Thread(target=read, daemon=True).start()
+    deadline = time.monotonic() + timeout
+    while not seen.is_set() and proc.poll() is None and time.monotonic() < deadline:
+        seen.wait(0.1)
+    assert seen.is_set(), f"{text!r} never came; exit {proc.poll()}; stderr: {''.join(lines)[-2000:]}"
+    return lines

@@ -1,5 +1,5 @@
 """Write the binary members of the broken-dumps corpus (encodings, BOMs, NUL bytes, a truncated
-gzip) into broken_dumps/. Deterministic: run it again and git sees no change.
+gzip, archives whose members try to escape their folder) into broken_dumps/. Deterministic: run it again and git sees no change.
 
     python tests/reliability/make_broken_dumps.py
 
@@ -8,7 +8,10 @@ The 50 MB single line is not committed: `huge_line` writes it at test time.
 from __future__ import annotations
 
 import gzip
+import io
 import json
+import tarfile
+import zipfile
 from pathlib import Path
 
 HERE = Path(__file__).parent / "broken_dumps"
@@ -45,12 +48,46 @@ FILES: dict[str, bytes] = {
 }
 
 
+# Member names that would write outside the folder an archive is unpacked into (dronewatch unpacks
+# nothing to disk, and reads none of them); "good/..." members load.
+ESCAPING_MEMBERS = ["../escaped.jsonl", "/tmp/absolute.jsonl", "..\\windows.jsonl", "C:\\drive.jsonl",
+                    "good/../../escaped-deep.jsonl"]
+
+
+def escaping_zip() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as zf:
+        zf.writestr(zipfile.ZipInfo("good/a.jsonl", (2024, 5, 1, 0, 0, 0)),
+                    line("good-zip-1", "Над Брянской областью сбиты 2 беспилотника."))
+        for name in ESCAPING_MEMBERS:
+            zf.writestr(zipfile.ZipInfo(name, (2024, 5, 1, 0, 0, 0)), line("escaped-zip", "must not load"))
+    return out.getvalue()
+
+
+def escaping_tar() -> bytes:
+    out = io.BytesIO()
+    with tarfile.open(fileobj=out, mode="w", format=tarfile.USTAR_FORMAT) as tf:
+        def add(name: str, data: bytes = b"", kind: bytes = tarfile.REGTYPE, target: str = "") -> None:
+            info = tarfile.TarInfo(name)
+            info.type, info.linkname, info.size, info.mtime = kind, target, len(data), 0
+            tf.addfile(info, io.BytesIO(data) if data else None)
+
+        add("good/b.jsonl", line("good-tar-1", "Over Kursk region 2 drones were destroyed.").encode())
+        for name in ESCAPING_MEMBERS:
+            add(name, line("escaped-tar", "must not load").encode())
+        add("good/passwd.jsonl", kind=tarfile.SYMTYPE, target="/etc/passwd")  # a link out of the folder
+        add("good/hard.jsonl", kind=tarfile.LNKTYPE, target="../../outside.jsonl")
+    return out.getvalue()
+
+
 def main() -> None:
     HERE.mkdir(exist_ok=True)
     for name, data in FILES.items():
         (HERE / name).write_bytes(data)
     packed = gzip.compress(truncated_gzip_lines().encode(), mtime=0)
     (HERE / "truncated.jsonl.gz").write_bytes(packed[: len(packed) // 2])
+    (HERE / "escaping_members.zip").write_bytes(escaping_zip())
+    (HERE / "escaping_members.tar").write_bytes(escaping_tar())
 
 
 if __name__ == "__main__":

@@ -12,8 +12,16 @@ from pathlib import Path
 import pytest
 
 from tests.reliability.conftest import CORPUS, CliRun, query, run_cli
+from tests.reliability.make_broken_dumps import ESCAPING_MEMBERS
 
 HUGE_CHARS = 50 * 2**20
+
+# names and texts full of quotes, semicolons and SQL (broken_dumps/hostile_text.jsonl), and a dump
+# whose file name is SQL too (written at test time): all of it is data
+HOSTILE_IDS = ["hostile-'; drop table documents; --", 'hostile-"2"; select 1', "hostile-3');--"]
+HOSTILE_FILE = "it's; drop table rejected; --\".jsonl"
+HOSTILE_FILE_LINES = ('{"id": "hostile-name-1", "text": "Over Oryol region 2 drones were destroyed; \'--"}\n'
+                      '{"id": "hostile-name-2", "text": "\');drop table pulled_files;--"\n')
 
 GOOD = {
     "good-json-1", "good-json-5", "good-fields-1", "good-dup-1", "good-dup-4", "9001", "good-types-9",
@@ -22,6 +30,7 @@ GOOD = {
     "good-utf16-2",
     "good-utf16nb-2", "good-bom-2", "good-bom-j1", "good-nul-1", "good-nul-4", "cp1251_statement",
     "page_with_scripts", "WeirdChannel/2", "WeirdChannel/3", "WeirdChannel/8",
+    "good-zip-1", "good-tar-1", HOSTILE_IDS[0], HOSTILE_IDS[1], "hostile-name-1",
 }
 
 # (file, record number, words the reason must hold)
@@ -59,6 +68,12 @@ REJECTS = [
     ("WeirdChannel/result.json", 6, "message is not a JSON object"),
     ("WeirdChannel/result.json", 7, "missing id"),
     ("huge_line.jsonl", 1, f"text is {HUGE_CHARS} characters long, more than the 1000000 a document may have"),
+    ("hostile_text.jsonl", 3, "text is not a string (got object)"),
+    (HOSTILE_FILE, 2, "invalid JSON"),
+    *[(f"escaping_members.{kind}!{member}", None, f"unsafe archive member name {member!r} (absolute or '..' path); not read")
+      for kind in ("zip", "tar") for member in ESCAPING_MEMBERS],
+    ("escaping_members.tar!good/passwd.jsonl", None, "archive member is a link or device, not a regular file; not read"),
+    ("escaping_members.tar!good/hard.jsonl", None, "archive member is a link or device, not a regular file; not read"),
     # truncated.jsonl.gz: the incomplete line, found by test_truncated_gzip_keeps_complete_lines
 ]
 
@@ -85,6 +100,7 @@ def broken(tmp_path_factory: pytest.TempPathFactory) -> tuple[CliRun, Path, Path
     corpus = tmp / "dumps"
     shutil.copytree(CORPUS, corpus)
     write_huge_line(corpus / "huge_line.jsonl")
+    (corpus / HOSTILE_FILE).write_text(HOSTILE_FILE_LINES, encoding="utf-8")
     warehouse = tmp / "w.duckdb"
     return run_cli(warehouse, corpus), warehouse, corpus
 
@@ -156,9 +172,15 @@ def test_dates_in_the_future_are_kept_and_unreadable_ones_dropped(broken: tuple[
 
 
 def test_absurd_numbers_load_and_are_never_silently_counted(broken: tuple[CliRun, Path, Path]) -> None:
-    """"10000000 drones" and a number past Int64: the documents load (GOOD); a claim that keeps such
-    a figure is flagged by count_is_positive_integer."""
+    """"10000000 drones" and a number past Int64: the documents load (GOOD) but no such count is
+    claimed; the documents are flagged as drone reports without a claim, and any claim that did keep
+    a figure that large would be flagged by count_is_positive_integer."""
     _, warehouse, _ = broken
+    assert query(warehouse, "select count(*) from claims where starts_with(document_id, 'good-absurd-')") == [(0,)]
+    assert query(warehouse, "select max(count) < 10000 from claims") == [(True,)]
+    flagged = query(warehouse, """
+        select distinct unnest(document_ids) from dq_findings where check_name = 'drone_document_without_claim'""")
+    assert {"good-absurd-1", "good-absurd-2"} <= {d for (d,) in flagged}
     unflagged = query(warehouse, """
         select c.claim_id from claims c
         where c.count > 5000 and not exists (
@@ -166,6 +188,40 @@ def test_absurd_numbers_load_and_are_never_silently_counted(broken: tuple[CliRun
             where f.check_name = 'count_is_positive_integer' and f.severity = 'warning'
               and list_contains(f.claim_ids, c.claim_id))""")
     assert unflagged == []
+
+
+def test_quotes_semicolons_and_sql_in_names_and_texts_are_only_data(broken: tuple[CliRun, Path, Path]) -> None:
+    """Every value reaches the warehouse through parameters: it is stored exactly as written, and no
+    statement in it ever runs (were one pasted into SQL, the load would fail or a table be gone)."""
+    _, warehouse, corpus = broken
+    written = [json.loads(line) for line in (corpus / "hostile_text.jsonl").read_text(encoding="utf-8").splitlines()]
+    stored = {row[0]: row[1:] for row in query(
+        warehouse, "select id, text, title, source, url from documents where starts_with(id, 'hostile-')")}
+    for doc in written[:2]:
+        assert stored[doc["id"]] == (doc["text"], doc.get("title"), doc.get("source"), doc.get("url"))
+    claims = query(warehouse, "select document_id, count, region_code, quote from claims where document_id = any(?)",
+                   [HOSTILE_IDS[:2]])
+    assert sorted(c[:3] for c in claims) == sorted([(HOSTILE_IDS[0], 3, "RU-BRY"), (HOSTILE_IDS[1], 4, "RU-KRS")])
+    assert all("drones were destroyed" in q or "беспилотника" in q for *_, q in claims)
+    [(excerpt,)] = query(warehouse, "select excerpt from rejected where origin = ? and record_no = 3",
+                         [str(corpus / "hostile_text.jsonl")])
+    assert "'; drop table documents; --" in excerpt
+    hostile_file = str(corpus / HOSTILE_FILE)
+    assert query(warehouse, "select excerpt from rejected where origin = ?", [hostile_file]) == [
+        ("{\"id\": \"hostile-name-2\", \"text\": \"');drop table pulled_files;--\"",)]
+    assert query(warehouse, "select complete from source_cursors where origin = ?", [hostile_file]) == [(True,)]
+    for table in ("documents", "rejected", "runs", "extracted_claims", "source_cursors", "dq_findings"):
+        assert query(warehouse, f"select count(*) > 0 from {table}") == [(True,)], table  # noqa: S608 - fixed names
+
+
+def test_archive_members_cannot_escape_their_folder(broken: tuple[CliRun, Path, Path]) -> None:
+    """'..', absolute and drive paths, and links out of the archive are refused (REJECTS); members are
+    read in memory, so nothing was written next to, above or outside the archives either."""
+    _, warehouse, corpus = broken
+    assert query(warehouse, "select id from documents where starts_with(id, 'escaped')") == []
+    written = {p.name for root in (corpus.parent, corpus.parent.parent) for p in root.rglob("*") if p.is_file()}
+    assert not {n for n in written if "escaped" in n or n in ("windows.jsonl", "drive.jsonl", "outside.jsonl")}
+    assert not Path("/tmp/absolute.jsonl").exists()
 
 
 def test_a_second_run_adds_nothing_and_counts_the_same_rejects(

@@ -15,25 +15,11 @@ from __future__ import annotations
 
 import shutil
 import signal
-import threading
-import time
 from pathlib import Path
 
 import pytest
 
-from tests.reliability.conftest import query, run_cli, spawn_cli
-
-REGIONS = ["Брянской", "Курской", "Белгородской", "Орловской", "Тульской", "Калужской"]
-
-
-def write_dump(path: Path, prefix: str, n: int) -> Path:
-    lines = [
-        f'{{"id": "{prefix}-{i}", "published": "2024-05-{i % 28 + 1:02d}", '
-        f'"text": "Сводка {prefix} {i}: ночью над {REGIONS[i % len(REGIONS)]} областью сбиты {i % 9 + 2} беспилотника."}}'
-        for i in range(n)
-    ]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
+from tests.reliability.conftest import query, run_cli, spawn_cli, wait_for_stderr, write_dump
 
 
 def state(path: Path) -> dict[str, object]:
@@ -55,25 +41,6 @@ def copy_warehouse(source: Path, target_dir: Path) -> Path:
         shutil.copy(path, target_dir / path.name)
     shutil.copy(snapshot(source), target_dir / snapshot(source).name)
     return target_dir / source.name
-
-
-def wait_for_stderr(proc, text: str, timeout: float) -> list[str]:
-    """Lines the process wrote to stderr until one holds `text` (fails after `timeout`)."""
-    lines: list[str] = []
-    seen = threading.Event()
-
-    def read() -> None:
-        for line in proc.stderr:
-            lines.append(line)
-            if text in line:
-                seen.set()
-
-    threading.Thread(target=read, daemon=True).start()
-    deadline = time.monotonic() + timeout
-    while not seen.is_set() and proc.poll() is None and time.monotonic() < deadline:
-        seen.wait(0.1)
-    assert seen.is_set(), f"{text!r} never came; exit {proc.poll()}; stderr: {''.join(lines)[-2000:]}"
-    return lines
 
 
 @pytest.fixture(scope="module")
