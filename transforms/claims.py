@@ -695,8 +695,22 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
 
     # speakers, and the speaker's region for figures whose sentence names none
     channel_speaker = channel_mention(doc.channel) if doc.channel else None
+    formula_speaker = None
+
+    def default_speaker(i: int) -> SpeakerMention | None:
+        if channel_speaker is not None:
+            return channel_speaker
+        # "Как сообщалось, сутками ранее ...": the outlet's background, not the report it retells
+        if formula_speaker is None or _BACKGROUND.search(text[sentences[i][0]:sentences[i][1]]):
+            return None
+        return formula_speaker
+    if channel_speaker is None:
+        # nobody named, but the ministry's own formula ("дежурными средствами ПВО перехвачены"): its report
+        fm = _MOD_FORMULA.search(text)
+        if fm:
+            formula_speaker = SpeakerMention(fm.start(), fm.end(), fm.group(), "defence_ministry", None)
     for c in claims:
-        c.speaker = speaker_for(c.sent, c.num_start) or channel_speaker
+        c.speaker = speaker_for(c.sent, c.num_start) or default_speaker(c.sent)
         if c.aimed_only and c.speaker and c.speaker.role == "military" and not c.elliptic:
             c.region = None  # a national tally of an attack on a city: the city is the target
             continue
@@ -709,13 +723,14 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
                 if role in ("regional_head", "city_head"):
                     c.region = speaker_region(c.speaker)
                 elif (role in ("unknown", "media", "other") and len(set(doc_regions)) == 1 and not _national(text)
-                      and not any(o.sent == c.sent and o.region for o in claims)):
+                      and not any(o.sent == c.sent and o.region for o in claims)
+                      and not _MANY_REGIONS.search(text[sentences[c.sent][0]:sentences[c.sent][1]])):
                     c.region = doc_regions[0]
 
     claims = _add_debris(claims, work, sentences, text)
     for c in claims:
         if c.speaker is None:
-            c.speaker = speaker_for(c.sent, c.num_start) or channel_speaker
+            c.speaker = speaker_for(c.sent, c.num_start) or default_speaker(c.sent)
 
     claims = _drop_type_breakdowns(claims, sentences, text, lang)
 
@@ -739,8 +754,30 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
             t.is_total = True
             for j in items:
                 claims[j].parent = t_idx
+    # a region's own tally over its updates or towns: "Всего за ночь 5" after 2, 1 and 2
+    for t_idx in sorted(range(len(claims)), key=lambda j: -claims[j].count):
+        t = claims[t_idx]
+        if t.region is None or t.elliptic or t.parent is not None or t.is_total:
+            continue
+        role = t.speaker.role if t.speaker else None
+        fits = [
+            j for j, c in enumerate(claims)
+            if j != t_idx and c.region == t.region and c.parent is None and not c.is_total and c.count < t.count
+            and c.outcome == t.outcome and c.sent != t.sent and (c.speaker.role if c.speaker else None) == role
+        ]
+        marked = _TOTAL_WORD.search(text[max(sentences[t.sent][0], t.num_start - 40):t.num_start])
+        # the updates all before the tally ("Всего за ночь") or all after it (the lead, then details)
+        for items in ([j for j in fits if claims[j].sent < t.sent], [j for j in fits if claims[j].sent > t.sent]):
+            if len(items) >= 2 and sum(claims[j].count for j in items) == t.count:
+                t.is_total = True
+                for j in items:
+                    claims[j].parent = t_idx
+                break
+        if marked:
+            t.is_total = True
+    # a figure over no one region covers several: a total, whoever gives it
     for c in claims:
-        if c.region is None and not c.is_total and c.speaker and c.speaker.role in ("defence_ministry", "military"):
+        if c.region is None and not c.is_total:
             c.is_total = True
 
     # windows: the sentence's own, else the total's, else the previous claim sentence's
@@ -846,6 +883,21 @@ _AND_OTHER_REGIONS = re.compile(
     r"(?:регион\w*|регіон\w*|област\w*|region|oblast|territor|территори\w*|субъект\w*)",
     re.I,
 )
+_MOD_FORMULA = re.compile(
+    r"дежурн\w+ средств\w+ (?:ПВО|противовоздушной обороны)|air defen[cs]e (?:systems|assets|means|units) on duty|"
+    r"on-duty air defen[cs]e (?:systems|assets|means|units)",
+    re.I,
+)
+_BACKGROUND = re.compile(
+    r"как сообщалось|как ранее сообщал|ранее сообщалось|сутками ранее|накануне|як повідомлялося|раніше повідомлялося|"
+    r"напередодні|as (?:previously )?reported|earlier,|the day before|a day earlier",
+    re.I,
+)
+_MANY_REGIONS = re.compile(
+    r"(?:над|в|по|у|over|across|in)\s+(?:[\w-]+\s+){0,2}(?:регионами|регионах|регіонами|регіонах|областями|"
+    r"областях|regions)\b", re.I)
+_TOTAL_WORD = re.compile(r"\b(?:всего|в общей сложности|в целом|in total|a total of|altogether|усього|всього|загалом|"
+                         r"загальна кількість)\b", re.I)
 _SAID_THAT = re.compile(
     r"^[^.;:«“\"]{0,60}?\b(?:said|says|told|reported|wrote|announced|stated|заявил\w*|сообщил\w*|"
     r"написал\w*|рассказал\w*|повідомив\w*|повідомила|заявив|заявила|написав|написала|розповів|розповіла)"

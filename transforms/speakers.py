@@ -100,9 +100,12 @@ _TITLE_REGION = re.compile(
 
 _ACTOR_BEFORE = re.compile(
     r"(?:ПВО|ППО|противовоздушной обороны|расчет\w*|расчёт\w*|систем\w*|военнослужащ\w*|"
-    r"подразделени\w*|бойц\w*|servicemen|troops of the|units of the|forces of the)\s+(?:РФ\s+)?$",
+    r"подразделени\w*|бойц\w*|servicemen|troops of the|units of the|forces of the)\s+(?:\([^()]{1,12}\)\s+)?(?:РФ\s+)?$",
     re.I,
 )
+
+
+_ACTOR_AFTER = re.compile(r"^['’]s\s+(?:air[- ]defen[cs]e|forces|units|troops|systems|anti-aircraft)", re.I)
 
 
 def find_speakers(text: str) -> list[SpeakerMention]:
@@ -140,8 +143,8 @@ def find_speakers(text: str) -> list[SpeakerMention]:
         s, e = m.start(), m.end()
         if overlaps(s, e):
             continue
-        if role == "defence_ministry" and _ACTOR_BEFORE.search(text[max(0, s - 30):s]):
-            continue  # "силами ПВО Минобороны": the ministry's air defence acts, nobody speaks
+        if role == "defence_ministry" and (_ACTOR_BEFORE.search(text[max(0, s - 45):s]) or _ACTOR_AFTER.match(text[e:e + 40])):
+            continue  # "силами ПВО Минобороны", "the Defense Ministry's air defense forces": it acts, nobody speaks
         after = _NAME_AFTER.match(text[e:e + 70])
         if after and role in ("regional_head", "city_head", "military"):
             e = e + after.end(1)

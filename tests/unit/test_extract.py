@@ -386,3 +386,32 @@ def test_launched_at_two_regions_is_not_the_speakers_region() -> None:
         "По словам губернатора Севастополя, за ночь на Крым и Севастополь было направлено восемь дронов."
     ))
     assert _facts(claims) == [(None, 8, "launched")]
+
+
+def test_the_ministrys_formula_names_the_speaker_but_not_of_background() -> None:
+    claims, _ = extract_claims(_docs(
+        "«Этой ночью дежурными средствами ПВО перехвачены и уничтожены шесть беспилотников над Курской "
+        "областью», — говорится в сообщении. Как сообщалось, сутками ранее над регионами сбиты 30 БПЛА."
+    ))
+    assert claims.select("region_code", "count", "speaker_role", "is_total").rows() == [
+        ("RU-KRS", 6, "defence_ministry", False), (None, 30, "unknown", True)]
+
+
+def test_the_ministrys_air_defence_acts_the_mayor_speaks() -> None:
+    claims, _ = extract_claims(_docs(
+        "Sobyanin: the Defense Ministry's air defense forces repelled an attack by three UAVs flying toward Moscow.\n"
+        "Today, 12 drones were shot down while approaching Moscow."
+    ))
+    assert set(claims["speaker_role"]) == {"city_head"}
+
+
+def test_a_running_tally_over_the_nights_updates_is_their_total() -> None:
+    claims, _ = extract_claims(_docs(
+        "Собянин:\n01:10. Уничтожен беспилотник, летевший на Москву.\n"
+        "02:30. Сбиты ещё три беспилотника, летевших на Москву.\n"
+        "03:05. Сбит ещё один БПЛА, летевший на Москву.\n"
+        "Всего за ночь на подлете к Москве сбито 5 беспилотников."
+    ))
+    assert claims.select("count", "is_total").rows() == [(1, False), (3, False), (1, False), (5, True)]
+    total = claims.filter(pl.col("is_total"))["claim_id"][0]
+    assert claims.filter(~pl.col("is_total"))["parent_claim_id"].to_list() == [total] * 3
