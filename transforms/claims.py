@@ -812,8 +812,22 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
     keep: list[int] = []
     seen_keys: dict[tuple, int] = {}
     remap: dict[int, int] = {}
+    parents = {c.parent for c in claims if c.parent is not None}
+
+    def role_of(c: Claim) -> str:
+        return c.speaker.role if c.speaker else "unknown"
+
     for j, c in enumerate(claims):
-        key = (c.speaker.role if c.speaker else "unknown", c.region, c.count, c.outcome)
+        key = (role_of(c), c.region, c.count, c.outcome)
+        # "понад п'ять десятків ... застосувала 54": the bound in the lead, the exact figure in the body
+        sharper = None if c.qualifier == "exact" or j in parents else next((
+            o for o, x in enumerate(claims) if x.sent != c.sent and x.qualifier == "exact"
+            and (role_of(x), x.region, x.outcome) == key[:2] + (c.outcome,) and x.count != c.count
+            and (c.count <= x.count <= c.count * 1.25 + 1 if c.qualifier == "at_least"
+                 else abs(x.count - c.count) <= c.count * 0.2 + 1)), None)
+        if sharper is not None:
+            remap[j] = sharper
+            continue
         if key in seen_keys and claims[seen_keys[key]].sent != c.sent and not c.incremental:
             remap[j] = seen_keys[key]
             continue

@@ -415,3 +415,16 @@ def test_a_running_tally_over_the_nights_updates_is_their_total() -> None:
     assert claims.select("count", "is_total").rows() == [(1, False), (3, False), (1, False), (5, True)]
     total = claims.filter(pl.col("is_total"))["claim_id"][0]
     assert claims.filter(~pl.col("is_total"))["parent_claim_id"].to_list() == [total] * 3
+
+
+def test_a_bound_in_the_lead_gives_way_to_the_exact_figure() -> None:
+    claims, _ = extract_claims(_docs(
+        "Вночі росіяни атакували Україну понад чотирма десятками ударних дронів. "
+        "Повітряні сили повідомили, що ворог застосував 43 ударні безпілотники."
+    ))
+    assert claims.select("count", "count_qualifier", "outcome").rows() == [(43, "exact", "launched")]
+
+
+def test_a_bound_without_an_exact_figure_stays() -> None:
+    claims, _ = extract_claims(_docs("Вночі росіяни атакували Україну понад чотирма десятками ударних дронів."))
+    assert claims.select("count", "count_qualifier").rows() == [(40, "at_least")]
