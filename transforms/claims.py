@@ -587,6 +587,9 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
                     # "... на месте падения обломков работают": debris told next is no count of its own
                     if nxt_outcome != "debris_found":
                         outcome = nxt_outcome or outcome
+            if outcome is None and m.kind == "drone" and re.search(r"(?:атак\w*|удар\w*|напад\w*)\s+(?:[\w-]+\s+){0,2}$", sent[:m.start], re.I) \
+                    and re.match(r"^\s*(?:[\w-]+\s+){0,3}?[\w-]*(?:ами|ями)\b", sent[m.end:m.end + 60]):
+                outcome = "launched"  # "атаку пятью беспилотниками": the attack was made with five
             if outcome is None and claims and claims[-1].sent in (i - 2, i - 1, i):
                 outcome = claims[-1].outcome
             if k and re.match(r"^\s*(?:out\s+(?:of\s+)?|of\s+|из\s+|з\s+|із\s+)$", sent[mentions[k - 1].end:m.start], re.I):
@@ -604,11 +607,15 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
             if m.kind == "elliptic" and _CASUALTY.search(sent[m.end:m.end + 40]):
                 continue
             if k and _SUBSET.search(sent[max(0, m.start - 30):m.start]) and claims and claims[-1].sent == i and (
-                claims[-1].region or (own and all(_TARGET.search(text[max(0, p.start - 25):p.start]) for p in own))
+                claims[-1].region or (own and all(_TARGET.search(text[max(0, p.start - 40):p.start]) for p in own))
             ):
                 continue  # "seven over the Moscow Region, including two flying toward Moscow"
             # "летевших на Москву" names a target; where it was downed wins when also named
-            aimed = [p for p in own if _TARGET.search(text[max(0, p.start - 25):p.start])]
+            aimed = []
+            for p in own:
+                if _TARGET.search(text[max(0, p.start - 40):p.start]) or aimed and re.fullmatch(
+                        r"\s*(?:,|и|та|і|and)\s*(?:[\w-]+\s+)?", text[aimed[-1].end:p.start]):
+                    aimed.append(p)  # "по объектам в Московской области и Новой Москве": both are targets
             if aimed and len(aimed) < len(own):
                 own = [p for p in own if p not in aimed]
             aimed_only = bool(aimed) and len(aimed) == len(own)
@@ -711,7 +718,8 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
             formula_speaker = SpeakerMention(fm.start(), fm.end(), fm.group(), "defence_ministry", None)
     for c in claims:
         c.speaker = speaker_for(c.sent, c.num_start) or default_speaker(c.sent)
-        if c.aimed_only and c.speaker and c.speaker.role == "military" and not c.elliptic:
+        if c.aimed_only and c.speaker and not c.elliptic and (
+                c.speaker.role == "military" or c.speaker.role == "defence_ministry" and c.outcome == "launched"):
             c.region = None  # a national tally of an attack on a city: the city is the target
             continue
         if c.region is None and c.multi and c.outcome != "launched" and speaker_region(c.speaker) in c.multi:
@@ -876,7 +884,8 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
 
 _TARGET = re.compile(
     r"(?:(?:лет\w+|направля\w+|направл\w+|атак\w+|flying|heading|headed|aimed)\s+(?:на|к|в|towards?|at|for)|"
-    r"на подл[её]те к|towards|в сторону|в направлении|(?:attack|strike)s?,?\s+(?:including\s+)?on)\s+(?:the\s+)?$",
+    r"на подл[её]те к|towards|в сторону|в направлении|(?:attack|strike)s?,?\s+(?:including\s+)?on|"
+    r"по объектам (?:на территории|в|у)|по об'єктах (?:на території|в|у))\s+(?:the\s+)?$",
     re.I,
 )
 _DISTRICT = re.compile(

@@ -428,3 +428,16 @@ def test_a_bound_in_the_lead_gives_way_to_the_exact_figure() -> None:
 def test_a_bound_without_an_exact_figure_stays() -> None:
     claims, _ = extract_claims(_docs("Вночі росіяни атакували Україну понад чотирма десятками ударних дронів."))
     assert claims.select("count", "count_qualifier").rows() == [(40, "at_least")]
+
+
+def test_an_attack_made_with_n_drones_on_targets_is_a_launch_without_a_region() -> None:
+    claims, _ = extract_claims(_docs(
+        "Минобороны: пресечена попытка атаки шестью беспилотными летательными аппаратами по объектам "
+        "в Курской и Орловской областях. Пять БПЛА уничтожены средствами ПВО над Курской областью."
+    ))
+    assert _facts(claims) == [(None, 6, "launched"), ("RU-KRS", 5, "intercepted")]
+
+
+def test_an_attack_of_n_drones_repelled_is_no_launch() -> None:
+    claims, _ = extract_claims(_docs("Собянин: силы ПВО отразили атаку двух беспилотников, летевших на Москву."))
+    assert _facts(claims) == [("RU-MOW", 2, "intercepted")]
