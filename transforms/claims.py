@@ -162,7 +162,7 @@ _TITLE_NEAR = re.compile(
 _REPORT_VERB = re.compile(
     r"сообщ|заяв|написал|рассказал|said|says|report|confirm|announc|stated|wrote|according|claim|"
     r"повідом|заявив|написав|розповів|за словами|по словам|по данным|по информации|"
-    r"об этом|про це|this was",
+    r"об этом|про це|this was|added|добавил|додав|додала|уточнил|уточнив|отметил|зазначив|noted",
     re.I,
 )
 
@@ -735,6 +735,24 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
                       and not _MANY_REGIONS.search(text[sentences[c.sent][0]:sentences[c.sent][1]])):
                     c.region = doc_regions[0]
 
+    # "The governor said it had been shot down over a village": another speaker repeats the figure before
+    for i in work:
+        s_i, e_i = sentences[i]
+        sent = text[s_i:e_i]
+        pm = _PRONOUN_OUTCOME.search(sent)
+        prev = [c for c in claims if c.sent == i - 1]
+        if not pm or not prev or any(c.sent == i for c in claims):
+            continue
+        sp = speaker_for(i, s_i + pm.start())
+        base = prev[-1]
+        if sp is None or base.speaker is None or sp.role == base.speaker.role or sp.start < s_i:
+            continue
+        own = [p for p in places_in(i) if p.kind in ("region", "locality") and p.region_code]
+        claims.append(Claim(sent=i, count=base.count, qualifier=base.qualifier,
+                            outcome=_outcome_at(sent, pm.start(), pm.end()) or base.outcome,
+                            region=own[0].region_code if own else base.region, num_start=s_i + pm.start(),
+                            speaker=sp, locality_places=[p for p in own if p.kind == "locality"]))
+    claims.sort(key=lambda c: (c.sent, c.num_start))
     claims = _add_debris(claims, work, sentences, text)
     for c in claims:
         if c.speaker is None:
@@ -919,6 +937,11 @@ _BACKGROUND = re.compile(
 _MANY_REGIONS = re.compile(
     r"(?:над|в|по|у|over|across|in)\s+(?:[\w-]+\s+){0,2}(?:регионами|регионах|регіонами|регіонах|областями|"
     r"областях|regions)\b", re.I)
+_PRONOUN_OUTCOME = re.compile(
+    r"\b(?:it|they)\s+(?:had|has|have|was|were)\s+(?:been\s+)?[“\"']?(?:shot down|destroyed|intercepted|downed)|"
+    r"(?:^|[\s,])(?:он|она|они|він|вона|вони)\s+(?:(?:был|была|были|було)\s+)?(?:сбит|уничтожен|перехвачен|збит|знищен)\w*",
+    re.I,
+)
 _TOTAL_WORD = re.compile(r"\b(?:всего|в общей сложности|в целом|in total|a total of|altogether|усього|всього|загалом|"
                          r"загальна кількість)\b", re.I)
 _SAID_THAT = re.compile(

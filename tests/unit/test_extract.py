@@ -441,3 +441,12 @@ def test_an_attack_made_with_n_drones_on_targets_is_a_launch_without_a_region() 
 def test_an_attack_of_n_drones_repelled_is_no_launch() -> None:
     claims, _ = extract_claims(_docs("Собянин: силы ПВО отразили атаку двух беспилотников, летевших на Москву."))
     assert _facts(claims) == [("RU-MOW", 2, "intercepted")]
+
+
+def test_a_second_speaker_repeating_the_figure_by_pronoun_is_a_claim_of_their_own() -> None:
+    claims, _ = extract_claims(_docs(
+        "Another drone was destroyed over the Kursk region on Tuesday evening, the defence ministry added.\n"
+        "Kursk governor Alexander Khinshtein said it had been shot down over a village, with no casualties."
+    ))
+    assert claims.select("region_code", "count", "outcome", "speaker_role").rows() == [
+        ("RU-KRS", 1, "intercepted", "defence_ministry"), ("RU-KRS", 1, "intercepted", "regional_head")]
