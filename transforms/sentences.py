@@ -16,7 +16,8 @@ _ABBREV_END = (
 # Lower-cased stems that make a sentence worth parsing. Deliberately broad: the parser rejects.
 DRONE_PATTERN = (
     r"дрон|беспилот|бпла|безпілот|бпла|uav|drone|ударн|шахед|shahed|герань|geran|"
-    r"летательн\w* аппарат|літальн\w* апарат|unmanned|камикадзе|kamikaze|квадрокоптер|коптер"
+    r"летательн\w* аппарат|літальн\w* апарат|unmanned|камикадзе|kamikaze|квадрокоптер|коптер|"
+    r"аппарат\w* самол[её]тного типа|апарат\w* літакового типу"
 )
 
 SENTENCE_SCHEMA: dict[str, pl.DataType] = {

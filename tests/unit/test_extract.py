@@ -450,3 +450,10 @@ def test_a_second_speaker_repeating_the_figure_by_pronoun_is_a_claim_of_their_ow
     ))
     assert claims.select("region_code", "count", "outcome", "speaker_role").rows() == [
         ("RU-KRS", 1, "intercepted", "defence_ministry"), ("RU-KRS", 1, "intercepted", "regional_head")]
+
+
+def test_aircraft_type_apparatus_is_a_drone() -> None:
+    claims, _ = extract_claims(_docs(
+        "Губернатор Курской области рассказал о происшествии. Сегодня утром два аппарата самолетного типа упали в поле."
+    ))
+    assert _facts(claims) == [("RU-KRS", 2, "crashed")]
