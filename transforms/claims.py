@@ -542,6 +542,11 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
         later = [sp for k, sp in sp_sent if k > i]
         return later[0] if later else None
 
+    vague = [m.start() for m in _VAGUE_DRONES.finditer(text)]
+
+    def vague_before(pos: int) -> bool:
+        return any(v < pos for v in vague)
+
     claims: list[Claim] = []
     for i in work:
         s, e = sentences[i]
@@ -557,7 +562,11 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
             pass
         mentions = [m for m in mentions if m.kind != "elliptic" or anchors_here or prev_anchor]
         if in_cand:
-            mentions += _singular_mentions(sent, lang, mentions)
+            singles = _singular_mentions(sent, lang, mentions)
+            if vague_before(s):
+                # "сбиты несколько беспилотников ... обломки беспилотника": debris of one of an uncounted few
+                singles = [x for x in singles if not _DEBRIS_OF_ONE.match(sent, x.start)]
+            mentions += singles
             mentions.sort(key=lambda m: m.start)
         if not in_cand:
             mentions = [m for m in mentions if m.kind == "elliptic" or re.search(r"(?:аппарат|апарат|ones|of them|из них|з них)", sent[m.end:m.end + 30], re.I)]
@@ -854,7 +863,8 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
         if sharper is not None:
             remap[j] = sharper
             continue
-        if key in seen_keys and claims[seen_keys[key]].sent != c.sent and not c.incremental:
+        if key in seen_keys and claims[seen_keys[key]].sent != c.sent and not c.incremental and not _other_official(
+                speaker_region(claims[seen_keys[key]].speaker), speaker_region(c.speaker)):
             remap[j] = seen_keys[key]
             continue
         seen_keys[key] = j
@@ -940,6 +950,11 @@ _MANY_REGIONS = re.compile(
 _PRONOUN_OUTCOME = re.compile(
     r"\b(?:it|they)\s+(?:had|has|have|was|were)\s+(?:been\s+)?[“\"']?(?:shot down|destroyed|intercepted|downed)|"
     r"(?:^|[\s,])(?:он|она|они|він|вона|вони)\s+(?:(?:был|была|были|було)\s+)?(?:сбит|уничтожен|перехвачен|збит|знищен)\w*",
+    re.I,
+)
+_VAGUE_DRONES = re.compile(
+    r"(?:несколько|several|a few|some|кілька|декілька|ряд)\s+(?:[\w-]+\s+){0,2}?(?:беспилот|дрон|бпла|drone|uav|"
+    r"безпілот|летательн|літальн)",
     re.I,
 )
 _TOTAL_WORD = re.compile(r"\b(?:всего|в общей сложности|в целом|in total|a total of|altogether|усього|всього|загалом|"
@@ -1037,6 +1052,11 @@ def _drop_type_breakdowns(claims: list[Claim], sentences, text: str, lang: str) 
         if any(c.sent != i and c.region is None and c.outcome == outcome and c.count == total for c in claims):
             drop.update(parts)
     return [c for j, c in enumerate(claims) if j not in drop]
+
+
+def _other_official(a: str | None, b: str | None) -> bool:
+    """Two officials of the same rank for different regions (Sevastopol's governor, Crimea's head)."""
+    return bool(a and b and a != b)
 
 
 def _other_country(code: str, regions) -> bool:

@@ -457,3 +457,19 @@ def test_aircraft_type_apparatus_is_a_drone() -> None:
         "Губернатор Курской области рассказал о происшествии. Сегодня утром два аппарата самолетного типа упали в поле."
     ))
     assert _facts(claims) == [("RU-KRS", 2, "crashed")]
+
+
+def test_two_officials_of_one_rank_each_keep_their_claim() -> None:
+    claims, _ = extract_claims(_docs(
+        "Губернатор Севастополя сообщил, что над территорией Республики Крым сбит беспилотник. "
+        "Позже глава Крыма Сергей Аксенов сообщил, что на западе Крыма был уничтожен беспилотник."
+    ))
+    assert _facts(claims) == [("UA-43", 1, "intercepted")] * 2
+
+
+def test_debris_of_one_of_an_uncounted_few_is_no_count() -> None:
+    claims, _ = extract_claims(_docs(
+        "Над Курской областью сбиты несколько беспилотников, сообщил губернатор. "
+        "В Курске обломки беспилотника повредили крышу гаража."
+    ))
+    assert claims.height == 0
