@@ -3,6 +3,7 @@ is either a document or a reject, and every document has a non-empty string id a
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import json
 import os
@@ -13,6 +14,7 @@ import polars as pl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from flows.pull import JsonLinesStream
 from transforms.dumps import parse_csv, parse_dump, parse_jsonl, parse_telegram_export
 from transforms.schema import DOCUMENT_SCHEMA, REJECT_SCHEMA
 
@@ -166,3 +168,38 @@ def test_json_arrays_with_any_values(items: list[Any]) -> None:
     check_frames(docs, rejects)
     if isinstance(items, list) and data.lstrip().startswith(b"["):
         assert docs.height + rejects.height <= max(len(items), 1)
+
+
+def _truncated_gzip(content: bytes, keep: float) -> bytes:
+    packed = gzip.compress(content, mtime=0)
+    return packed[: max(2, int(len(packed) * keep))]  # still starts with the gzip magic, as the reader requires
+
+
+@FUZZ
+@given(content=st.binary(max_size=400) | st.lists(st.binary(max_size=30).map(lambda b: b.replace(b"\n", b"")),
+                                                 max_size=20).map(lambda ls: b"\n".join(ls)),
+       gzipped=st.booleans(), block_bytes=st.integers(1, 80), keep=st.floats(0.0, 1.0))
+def test_streamed_blocks_are_whole_lines_and_lose_nothing(content: bytes, gzipped: bool, block_bytes: int,
+                                                          keep: float) -> None:
+    """How the pipeline reads JSON Lines: block by block. Whatever the content and block size, the
+    blocks are the content in order, cut only after a line end; a gzip stream cut anywhere hands out
+    every complete line before the cut, keeps the broken one apart and says why."""
+    raw = _truncated_gzip(content, keep) if gzipped and keep < 1 else (
+        gzip.compress(content, mtime=0) if gzipped else content)
+    stream = JsonLinesStream(io.BytesIO(raw), gzipped, block_bytes)
+    blocks = list(stream.blocks())
+    out = b"".join(block for block, _ in blocks)
+    assert all(block.endswith(b"\n") for block, _ in blocks[:-1])
+    line = 1
+    for block, first in blocks:
+        assert first == line
+        line += block.count(b"\n")
+    if stream.problem is None:
+        assert out == content and stream.tail == b""
+        assert stream.blank == (not content.strip())
+    else:
+        assert gzipped and stream.problem.startswith(("gzip data truncated", "corrupt gzip data"))
+        assert content.startswith(out + stream.tail)
+        assert out == b"" or out.endswith(b"\n")
+        assert b"\n" not in stream.tail
+    assert stream.offset == len(out) and stream.lines == out.count(b"\n") + (0 if out.endswith(b"\n") or not out else 1)
