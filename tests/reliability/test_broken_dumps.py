@@ -169,6 +169,12 @@ def test_dates_in_the_future_are_kept_and_unreadable_ones_dropped(broken: tuple[
     assert dates["good-date-future"] == datetime(2199, 1, 1, tzinfo=timezone.utc)
     assert dates["good-date-ok"] == datetime(2024, 5, 1, tzinfo=timezone.utc)
     assert [dates[k] for k in ("good-date-words", "good-date-impossible", "good-date-hour25")] == [None] * 3
+    # the future date is flagged, with the claim it puts on a day in 2199
+    flagged = query(warehouse, "select document_ids, claim_ids, message from dq_findings "
+                               "where check_name = 'published_in_future' and run_id = (select min(run_id) from runs)")
+    claims = [c for (c,) in query(warehouse, "select claim_id from claims where document_id = 'good-date-future'")]
+    assert [(d, c) for d, c, _ in flagged] == [(["good-date-future"], claims)] and len(claims) == 1
+    assert "published 2199-01-01" in flagged[0][2]
 
 
 def test_absurd_numbers_load_and_are_never_silently_counted(broken: tuple[CliRun, Path, Path]) -> None:
