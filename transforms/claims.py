@@ -542,10 +542,8 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
         later = [sp for k, sp in sp_sent if k > i]
         return later[0] if later else None
 
-    vague = [m.start() for m in _VAGUE_DRONES.finditer(text)]
-
     def vague_before(pos: int) -> bool:
-        return any(v < pos for v in vague)
+        return _VAGUE_DRONES.search(text, 0, pos) is not None
 
     claims: list[Claim] = []
     for i in work:
@@ -563,7 +561,7 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
         mentions = [m for m in mentions if m.kind != "elliptic" or anchors_here or prev_anchor]
         if in_cand:
             singles = _singular_mentions(sent, lang, mentions)
-            if vague_before(s):
+            if any(_DEBRIS_OF_ONE.match(sent, x.start) for x in singles) and vague_before(e):
                 # "сбиты несколько беспилотников ... обломки беспилотника": debris of one of an uncounted few
                 singles = [x for x in singles if not _DEBRIS_OF_ONE.match(sent, x.start)]
             mentions += singles
@@ -711,20 +709,20 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
 
     # speakers, and the speaker's region for figures whose sentence names none
     channel_speaker = channel_mention(doc.channel) if doc.channel else None
-    formula_speaker = None
+    formula: list[SpeakerMention | None] = []
 
     def default_speaker(i: int) -> SpeakerMention | None:
         if channel_speaker is not None:
             return channel_speaker
+        if not formula:
+            # nobody named, but the ministry's own formula ("дежурными средствами ПВО перехвачены"): its report
+            fm = _MOD_FORMULA.search(text)
+            formula.append(SpeakerMention(fm.start(), fm.end(), fm.group(), "defence_ministry", None) if fm else None)
         # "Как сообщалось, сутками ранее ...": the outlet's background, not the report it retells
-        if formula_speaker is None or _BACKGROUND.search(text[sentences[i][0]:sentences[i][1]]):
+        if formula[0] is None or _BACKGROUND.search(text[sentences[i][0]:sentences[i][1]]):
             return None
-        return formula_speaker
-    if channel_speaker is None:
-        # nobody named, but the ministry's own formula ("дежурными средствами ПВО перехвачены"): its report
-        fm = _MOD_FORMULA.search(text)
-        if fm:
-            formula_speaker = SpeakerMention(fm.start(), fm.end(), fm.group(), "defence_ministry", None)
+        return formula[0]
+
     for c in claims:
         c.speaker = speaker_for(c.sent, c.num_start) or default_speaker(c.sent)
         if c.aimed_only and c.speaker and not c.elliptic and (
