@@ -52,6 +52,7 @@ class Claim:
     incremental: bool = False   # "ещё один", "another": a new object, never a repeat
     placed: bool = True         # the sentence gave it a place of its own
     aimed_only: bool = False    # its only place is a target ("attack on Kyiv"), not where it fell
+    enumerated: bool = False    # one of "два ...: в Истре и в Красногорске", one per town
 
 
 # ---------------------------------------------------------------------------------- vocabulary
@@ -698,6 +699,16 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
                                          or (m.kind == "single" and _ORDINAL_ONE.match(sent, m.start))
                                          or re.match(r"\d{1,2}:\d{2}\b", sent) or _OTHER_REPORT.search(sent)),
                     ))
+            # "два беспилотника перехвачены в Подмосковье: в Истре и в Красногорске": one in each town
+            colon = sent.find(":", m.end, seg_hi)
+            if colon >= 0 and len(codes) == 1 and codes[0] and not m.distributive and 2 <= m.value <= 6 \
+                    and m.kind != "elliptic" and outcome != "launched" and not both:
+                for a, b, name in _one_per_place(sent, colon + 1, seg_hi, m.value):
+                    known = [p for p in localities if s + a <= p.start < s + b]
+                    town = known[0] if known else places_api.PlaceMention(s + a, s + b, name, "locality", None, None, ())
+                    here = town.region_code if town.region_code and not _other_country(town.region_code, {codes[0]}) else None
+                    claims.append(Claim(sent=i, count=1, qualifier="exact", outcome=outcome, region=here or codes[0],
+                                        num_start=s + a, locality_places=[town], enumerated=True))
     # a headline-like line after the article has begun is a link to another story ("Related")
     first_body = next((k for k, (a, b) in enumerate(sentences) if _BODY_END.search(text[a:b])
                        and len(text[a:b].split()) >= 5), None)
@@ -796,11 +807,13 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
         fits = [
             j for j, c in enumerate(claims)
             if j != t_idx and c.region == t.region and c.parent is None and not c.is_total and c.count < t.count
-            and c.outcome == t.outcome and c.sent != t.sent and (c.speaker.role if c.speaker else None) == role
+            and c.outcome == t.outcome and (c.sent != t.sent or c.enumerated)
+            and (c.speaker.role if c.speaker else None) == role
         ]
         marked = _TOTAL_WORD.search(text[max(sentences[t.sent][0], t.num_start - 40):t.num_start])
         # the updates all before the tally ("Всего за ночь") or all after it (the lead, then details)
-        for items in ([j for j in fits if claims[j].sent < t.sent], [j for j in fits if claims[j].sent > t.sent]):
+        for items in ([j for j in fits if claims[j].sent < t.sent], [j for j in fits if claims[j].sent > t.sent
+                                                                     or claims[j].num_start > t.num_start]):
             if len(items) >= 2 and sum(claims[j].count for j in items) == t.count:
                 t.is_total = True
                 for j in items:
@@ -955,6 +968,26 @@ _VAGUE_DRONES = re.compile(
     r"безпілот|летательн|літальн)",
     re.I,
 )
+_AT_PLACE = r"(?:в|во|у|над|под|біля|near|in|over|outside)\s+"
+
+
+def _one_per_place(sent: str, lo: int, hi: int, count: int) -> list[tuple[int, int, str]]:
+    """ "...: в Истре и в Красногорске" after "два": (start, end, town) of each listed place, when there
+    are as many places as drones; else nothing."""
+    tail = sent[lo:hi]
+    parts = []
+    pos = 0
+    for sep in re.finditer(r"\s*[,;]\s*(?:(?:и|та|і|and)\s+)?|\s+(?:и|та|і|and)\s+(?=" + _AT_PLACE + ")", tail):
+        parts.append((pos, sep.start()))
+        pos = sep.end()
+    parts.append((pos, len(tail.rstrip(" .;!»\"”"))))
+    out = []
+    for a, b in parts:
+        m = re.match(r"\s*" + _AT_PLACE + r"([A-ZА-ЯЁІЇЄ][\w'’-]+)", tail[a:b], re.I)
+        if not m or not m.group(1)[0].isupper():
+            return []
+        out.append((lo + a + m.start(1), lo + a + m.end(1), m.group(1)))
+    return out if len(out) == count else []
 _TOTAL_WORD = re.compile(r"\b(?:всего|в общей сложности|в целом|in total|a total of|altogether|усього|всього|загалом|"
                          r"загальна кількість)\b", re.I)
 _SAID_THAT = re.compile(

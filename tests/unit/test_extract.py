@@ -473,3 +473,21 @@ def test_debris_of_one_of_an_uncounted_few_is_no_count() -> None:
         "В Курске обломки беспилотника повредили крышу гаража."
     ))
     assert claims.height == 0
+
+
+def test_as_many_places_as_drones_listed_after_a_colon_is_one_each() -> None:
+    claims, places = extract_claims(_docs(
+        "Губернатор Московской области сообщил: ночью два беспилотника перехвачены на территории Подмосковья: "
+        "в Истре и в Зюзюкино у реки."
+    ))
+    assert claims.select("region_code", "count", "is_total").rows() == [
+        ("RU-MOS", 2, True), ("RU-MOS", 1, False), ("RU-MOS", 1, False)]
+    total = claims["claim_id"][0]
+    assert claims["parent_claim_id"].to_list()[1:] == [total, total]
+    assert claims["locality"].to_list()[1:] == ["Истре", "Зюзюкино"]
+    assert places.filter(pl.col("name") == "Зюзюкино")["resolved"].to_list() == [False]
+
+
+def test_fewer_places_than_drones_is_no_split() -> None:
+    claims, _ = extract_claims(_docs("Губернатор Курской области: три беспилотника сбиты над областью: у Суджи и в Рыльске."))
+    assert _facts(claims) == [("RU-KRS", 3, "intercepted")]
