@@ -118,7 +118,14 @@ _OUTCOME_PRIORITY = {o: i for i, (o, _) in enumerate(OUTCOME_WORDS)}
 
 _VAGUE = re.compile(r"^(?:several|some|dozens|scores|hundreds|несколько|десятки|десятков|"
                     r"кілька|декілька|десятки|сотни|сотні)$", re.I)
-_CUMULATIVE = re.compile(r"since the (?:start|beginning)|с начала|з початку|всего с|за время", re.I)
+_CUMULATIVE = re.compile(
+    r"since the (?:start|beginning)|с начала|з початку|всего с|за время|"
+    r"за (?:весь |минувший |прошедший |последний |этот |текущий )?(?:год|месяц)\b|"
+    r"за (?:весь |минулий |останній |цей |поточний )?(?:рік|місяць)\b|"
+    r"(?:over|in|during) the (?:past|last) (?:year|month)|this year|since (?:january|february|march|april|may|june|"
+    r"july|august|september|october|november|december|\d{4})",
+    re.I,
+)
 
 # Singular drones: "a drone", "беспилотник", "ворожий безпілотник" = 1 when an outcome is told.
 _SINGULAR = {
@@ -235,6 +242,10 @@ def classify_numbers(sentence: str, lang: str) -> list[_Mention]:
             continue
         toks = _tokens_after(sentence, n.end)
         kind = None
+        if re.search(r"\(\s*$", sentence[max(0, n.start - 3):n.start]) and re.match(r"^\s*\)", sentence[n.end:]):
+            # "над Курской (пять)": the figure of the place before the bracket
+            out.append(_Mention(n.value, n.start, n.end, n.qualifier, "elliptic", False))
+            continue
         tail = sentence[n.end:n.end + 40]
         of_m = re.match(r"^\s*(?:out\s+)?(?:of|из|з|із)\s+(?:them|those|these|which|the drones|них|яких|которых)\b", tail, re.I)
         of_n = re.match(r"^\s*(?:out\s+(?:of\s+)?|of\s+|из\s+|з\s+|із\s+)(\d+)", tail, re.I)
@@ -779,6 +790,15 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
     claims = _drop_type_breakdowns(claims, sentences, text, lang)
 
     # totals and their breakdowns
+    sent_window: dict[int, str | None] = {}
+
+    def other_window(i: int, j: int) -> bool:
+        """ "с 15:00 до 20:00 ... 9" and "за сутки ... 47" are two reports: no item of the other."""
+        for k in (i, j):
+            if k not in sent_window:
+                sent_window[k] = find_window(text[sentences[k][0]:sentences[k][1]], lang)
+        return i != j and None not in (sent_window[i], sent_window[j]) and sent_window[i] != sent_window[j]
+
     for t_idx, t in enumerate(claims):
         if t.region is not None or t.elliptic:
             continue
@@ -789,6 +809,7 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
         items = [
             j for j, c in enumerate(claims)
             if j != t_idx and c.region is not None and t.sent - 1 <= c.sent <= reach
+            and not other_window(c.sent, t.sent)
             and c.parent is None and c.count < t.count
             and (c.speaker.role if c.speaker else None) == (t.speaker.role if t.speaker else None)
         ]
@@ -998,7 +1019,8 @@ _SAID_THAT = re.compile(
 )
 _VERB_NEXT = re.compile(
     r"^\s*(?:of them\s+|из них\s+|з них\s+)?(?:were|was|have been|had been|были|был|была|було|були)?\s*"
-    r"(?:shot down|destroyed|intercepted|downed|сбит\w*|уничтожен\w*|перехвачен\w*|збит\w*|знищен\w*)",
+    r"(?:shot down|destroyed|intercepted|downed|сбит\w*|уничтожен\w*|перехвачен\w*|збит\w*|знищен\w*|"
+    r"lost\b|suppressed|jammed|подавлен\w*|локаційно|локационно|втрачен\w*|потерян\w*)",
     re.I,
 )
 _RELATED = re.compile(
@@ -1138,6 +1160,13 @@ def _own_places(sent: str, s: int, mentions: list[_Mention], k: int, sent_places
     def region_first(x: _Mention) -> bool:
         return bool(_REGION_FIRST.search(sent[max(0, x.start - 25):x.start]))
 
+    if re.search(r"\(\s*$", sent[max(0, m.start - 3):m.start]):
+        # "над Белгородской областью (шесть дронов)": the places right before the bracket
+        lo = mentions[k - 1].end if k else 0
+        bracket = sent.rfind("(", 0, m.start)
+        here = [p for p in sent_places if s + lo <= p.start and p.end <= s + bracket]
+        if here:
+            return here[-1:]
     if region_first(m):
         # "над Калужской, Орловской и Смоленской областями — по одному": everything since the last figure
         lo = mentions[k - 1].end if k else 0
@@ -1157,6 +1186,8 @@ def _own_places(sent: str, s: int, mentions: list[_Mention], k: int, sent_places
     own = after or before
     if pos + 1 < len(in_clause):
         return own
+    if not own and sent[c_lo:c_hi].rstrip().endswith(":"):
+        return own  # "уничтожены 15 беспилотников: над ..." is a total, the list is its items
     if not own:
         # "уничтожили беспилотник (БПЛА), который летел на Москву": a relative clause names it
         targets: list = []

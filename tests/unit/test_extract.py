@@ -491,3 +491,49 @@ def test_as_many_places_as_drones_listed_after_a_colon_is_one_each() -> None:
 def test_fewer_places_than_drones_is_no_split() -> None:
     claims, _ = extract_claims(_docs("Губернатор Курской области: три беспилотника сбиты над областью: у Суджи и в Рыльске."))
     assert _facts(claims) == [("RU-KRS", 3, "intercepted")]
+
+
+def test_counts_in_brackets_after_their_regions() -> None:
+    claims, _ = extract_claims(_docs(
+        "Минобороны России: ночью уничтожены 15 беспилотников: над Белгородской областью (шесть дронов), "
+        "над Курской (пять) и над Брянской (четыре)."
+    ))
+    assert _facts(claims) == [(None, 15, "intercepted"), ("RU-BEL", 6, "intercepted"), ("RU-KRS", 5, "intercepted"),
+                              ("RU-BRY", 4, "intercepted")]
+    assert claims["parent_claim_id"].null_count() == 1
+
+
+def test_two_windows_are_two_reports() -> None:
+    claims, _ = extract_claims(_docs(
+        "Минобороны: в период с 15:00 до 20:00 мск уничтожены 9 беспилотников над Брянской областью. "
+        "Всего за прошедшие сутки сбиты 47 украинских БПЛА."
+    ))
+    assert claims.select("region_code", "count", "is_total", "window_text").rows() == [
+        ("RU-BRY", 9, False, "в период с 15:00 до 20:00 мск"), (None, 47, True, "за прошедшие сутки")]
+    assert claims["parent_claim_id"].null_count() == 2
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ukraine's air force said Russia launched 30 drones overnight, and 22 were shot down while 8 were lost to "
+        "electronic warfare.",
+        "Вночі противник атакував 30 ударними БпЛА. Збито 22 ворожі БпЛА, 8 локаційно втрачено.",
+    ],
+)
+def test_launched_shot_down_and_lost_to_ew(text: str) -> None:
+    claims, _ = extract_claims(_docs(text))
+    assert claims.select("count", "outcome").rows() == [(30, "launched"), (22, "intercepted"), (8, "suppressed")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Минобороны: за год над Брянской областью уничтожено 1500 беспилотников.",
+        "Russian forces have launched 9,000 drones since the start of the invasion, the general staff said.",
+        "Since January air defence has shot down 800 drones over the Kursk region, the governor said.",
+    ],
+)
+def test_cumulative_figures_are_marked(text: str) -> None:
+    claims, _ = extract_claims(_docs(text))
+    assert claims["is_cumulative"].to_list() == [True]
