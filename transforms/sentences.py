@@ -4,8 +4,9 @@ from __future__ import annotations
 import polars as pl
 
 # Every character belongs to exactly one piece: the lazy body stops after sentence punctuation
-# followed by whitespace, after a run of newlines, or at the end of the text.
-_PIECE = r"(?s).+?(?:[.!?…]+[\"»”“')\]]*(?:\s+|$)|\n+|$)"
+# followed by whitespace or glued to a capitalised word ("дронов.Над"), after a run of newlines,
+# or at the end of the text.
+_PIECE = r"(?s).+?(?:[.!?…]+[\"»”“')\]]*(?:\s+|$)|[.!?…]+|\n+|$)"
 
 # A piece ending like this did not end a sentence ("г. Москва", "В. Шапша", "Sept. 3").
 _ABBREV_END = (
@@ -63,6 +64,9 @@ def split_sentences(documents: pl.DataFrame) -> pl.DataFrame:
                     # "22:10. Сбит ещё один БПЛА": a timestamp or list number opens the sentence
                     | pl.col("body").shift(1).over("document_id").str.contains(r"^[\d:.)]{1,6}$").fill_null(False)
                     | pl.col("body").str.contains(r"^[a-zа-яёіїєґ]")
+                    # "3.5", "example.org", "U.S.": no space after the stop and no new sentence after it
+                    | ((pl.col("trail").shift(1).over("document_id") == 0)
+                       & ~pl.col("body").str.contains(r"^[A-ZА-ЯЁІЇЄ](?:[a-zа-яёіїє]|\s)"))
                 )
             )
         )

@@ -28,3 +28,12 @@ def test_prefilter_flags_drone_sentences_in_three_languages() -> None:
 def test_empty_and_null_texts() -> None:
     out = split_sentences(pl.DataFrame({"id": ["a", "b"], "text": ["", None]}, schema={"id": pl.String, "text": pl.String}))
     assert out.height == 0
+
+
+def test_a_full_stop_glued_to_the_next_sentence_still_ends_it() -> None:
+    text = "Ночью сбиты 5 дронов.Над г.Курском сбит БПЛА, сообщил В.Иванов. Это 3.5 км от example.org/news."
+    assert [t for t, _ in _sentences(text)] == [
+        "Ночью сбиты 5 дронов.",
+        "Над г.Курском сбит БПЛА, сообщил В.Иванов.",
+        "Это 3.5 км от example.org/news.",
+    ]
