@@ -763,6 +763,9 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
                       and not any(o.sent == c.sent and o.region for o in claims)
                       and not _MANY_REGIONS.search(text[sentences[c.sent][0]:sentences[c.sent][1]])):
                     c.region = doc_regions[0]
+                elif len(set(doc_regions)) == 1 and not c.multi and _THE_REGION.search(
+                        text[sentences[c.sent][0]:sentences[c.sent][1]]):
+                    c.region = doc_regions[0]  # "Минобороны: над регионом уничтожены 12 БПЛА": the one region named
 
     # "The governor said it had been shot down over a village": another speaker repeats the figure before
     for i in work:
@@ -1009,6 +1012,11 @@ def _one_per_place(sent: str, lo: int, hi: int, count: int) -> list[tuple[int, i
             return []
         out.append((lo + a + m.start(1), lo + a + m.end(1), m.group(1)))
     return out if len(out) == count else []
+_THE_REGION = re.compile(
+    r"(?:над|в|по|у|на|over|in|across|above)\s+(?:этим\s+|этой\s+|цим\s+|цією\s+|the\s+)?"
+    r"(?:регионом|регионе|регіоном|регіоні|областью|области|областю|області|region|oblast)\b(?!\s+of\b)",
+    re.I,
+)
 _TOTAL_WORD = re.compile(r"\b(?:всего|в общей сложности|в целом|in total|a total of|altogether|усього|всього|загалом|"
                          r"загальна кількість)\b", re.I)
 _SAID_THAT = re.compile(

@@ -47,7 +47,7 @@ OFFICIALS: tuple[tuple[str, str, str | None], ...] = (
     (r"Vitalii Kim|Vitaliy Kim|Виталий Ким|Віталій Кім", "regional_head", "UA-48"),
     (r"Popko|Попк", "city_head", "UA-30"),
     (r"Klitschko|Kličko|Кличко", "city_head", "UA-30"),
-    (r"Tkachenko|Ткаченко", "city_head", "UA-30"),
+    (r"Tkachenko|Ткаченк", "city_head", "UA-30"),
     (r"Senkevych|Сенкевич", "city_head", "UA-48"),
     (r"Vilkul|Вилкул|Вілкул", "city_head", "UA-12"),
     (r"Kravchenko|Кравченко", "city_head", "RU-KDA"),

@@ -537,3 +537,20 @@ def test_launched_shot_down_and_lost_to_ew(text: str) -> None:
 def test_cumulative_figures_are_marked(text: str) -> None:
     claims, _ = extract_claims(_docs(text))
     assert claims["is_cumulative"].to_list() == [True]
+
+
+def test_the_ministrys_over_the_region_is_the_one_region_of_the_text() -> None:
+    claims, _ = extract_claims(_docs(
+        "Вражеские беспилотники атаковали Ростовскую область. Губернатор Слюсарь сообщил, что над Таганрогом "
+        "сбиты 4 дрона. Ранее Минобороны заявило, что над регионом уничтожены 12 БПЛА."
+    ))
+    assert claims.select("region_code", "count", "speaker_role").rows() == [
+        ("RU-ROS", 4, "regional_head"), ("RU-ROS", 12, "defence_ministry")]
+
+
+def test_an_official_named_in_the_genitive_speaks_for_the_city() -> None:
+    claims, _ = extract_claims(_docs(
+        "За словами начальника Київської МВА Тимура Ткаченка, над столицею знищено понад 20 ворожих дронів."
+    ))
+    assert claims.select("region_code", "count", "count_qualifier", "speaker_role").rows() == [
+        ("UA-30", 20, "at_least", "city_head")]
