@@ -98,7 +98,7 @@ _PREP_ELLIPTIC = re.compile(
 OUTCOME_WORDS: tuple[tuple[str, str], ...] = (
     ("debris_found", r"обломк|обломок|обломков|debris|fragment|wreckage|remains of|уламк|уламок|"
                      r"остатк|залишк|фрагмент"),
-    ("suppressed", r"подавлен|подавил|радиоэлектрон|\bрэб\b|electronic warfare|\bew\b|lost to location|"
+    ("suppressed", r"подавлен|подавил|радиоэлектрон|\bрэб\b|electronic warfare|\bew\b|lost to location|(?:were|was) lost\b|"
                    r"локаційно|локационно|suppress|jamm|потерял\w* управлени|втратив\w* керуванн|"
                    r"втрачен|радіоелектрон|\bреб\b"),
     ("crashed", r"\bупал|\bупали|крушени|crash|\bвпав|\bвпали|рухнул|fell\b|fallen\b|упавш"),
@@ -283,7 +283,7 @@ def classify_numbers(sentence: str, lang: str) -> list[_Mention]:
                 break
             if _PREP_ELLIPTIC.match(gap + word) and not _is_adjective(word, lang) or lw in (
                 "над", "в", "у", "на", "по", "из", "з", "із", "of", "over", "above", "in", "across",
-                "near", "off", "each", "were", "was", "had", "have", "и", "and", "та", "і"):
+                "near", "off", "each", "were", "was", "had", "have", "и", "and", "та", "і", "others"):
                 kind = "elliptic"
                 break
             if lang == "en" and _REJECT_EN.match(lw) and not _SKIP_EN.match(lw):
@@ -854,9 +854,11 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
     for c in claims:
         s, e = sentences[c.sent]
         c.window_text = find_window(text[s:e], lang)
-    for c in claims:
+    for k, c in enumerate(claims):
         if c.window_text is None and c.parent is not None:
             c.window_text = claims[c.parent].window_text
+        elif c.window_text is None and c.elliptic and k and claims[k - 1].sent >= c.sent - 1:
+            c.window_text = claims[k - 1].window_text  # "Станом на 08:30 збито 65. Ще 10 – локаційно втрачені."
 
     # towns: in the figure's own stretch, or an enumeration in the next sentences
     for c in claims:
@@ -1026,7 +1028,8 @@ _SAID_THAT = re.compile(
     re.I,
 )
 _VERB_NEXT = re.compile(
-    r"^\s*(?:of them\s+|из них\s+|з них\s+)?(?:were|was|have been|had been|были|был|была|було|були)?\s*"
+    r"^\s*(?:[—–-]\s*)?(?:of them\s+|из них\s+|з них\s+|others\s+|more\s+)?(?:were|was|have been|had been|"
+    r"были|был|была|було|були)?\s*"
     r"(?:shot down|destroyed|intercepted|downed|сбит\w*|уничтожен\w*|перехвачен\w*|збит\w*|знищен\w*|"
     r"lost\b|suppressed|jammed|подавлен\w*|локаційно|локационно|втрачен\w*|потерян\w*)",
     re.I,

@@ -554,3 +554,20 @@ def test_an_official_named_in_the_genitive_speaks_for_the_city() -> None:
     ))
     assert claims.select("region_code", "count", "count_qualifier", "speaker_role").rows() == [
         ("UA-30", 20, "at_least", "city_head")]
+
+
+def test_a_figure_without_its_noun_after_the_tally_keeps_its_window() -> None:
+    claims, _ = extract_claims(_docs(
+        "Вночі ворог атакував Україну 80 ударними БпЛА. Станом на 08:30 ППО знешкодила 65 дронів. "
+        "Ще 10 – локаційно втрачені.",
+        published=datetime(2025, 11, 25, 7, 0, tzinfo=timezone.utc),
+    ))
+    assert claims.select("count", "outcome", "window_text").rows() == [
+        (80, "launched", "Вночі"), (65, "intercepted", "Станом на 08:30"), (10, "suppressed", "Станом на 08:30")]
+
+
+def test_others_lost_to_electronic_warfare() -> None:
+    claims, _ = extract_claims(_docs(
+        "Ukraine's air force said it shot down 15 out of 20 drones launched by Russia, while 5 others were lost."
+    ))
+    assert claims.select("count", "outcome").rows() == [(15, "intercepted"), (20, "launched"), (5, "suppressed")]
