@@ -720,12 +720,6 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
                     here = town.region_code if town.region_code and not _other_country(town.region_code, {codes[0]}) else None
                     claims.append(Claim(sent=i, count=1, qualifier="exact", outcome=outcome, region=here or codes[0],
                                         num_start=s + a, locality_places=[town], enumerated=True))
-    # a headline-like line after the article has begun is a link to another story ("Related")
-    first_body = next((k for k, (a, b) in enumerate(sentences) if _BODY_END.search(text[a:b])
-                       and len(text[a:b].split()) >= 5), None)
-    if first_body is not None:
-        claims = [c for c in claims if c.elliptic or c.sent <= first_body
-                  or not _title_line(text, *sentences[c.sent])]
     if not claims:
         return [], []
 
@@ -766,6 +760,19 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
                 elif len(set(doc_regions)) == 1 and not c.multi and _THE_REGION.search(
                         text[sentences[c.sent][0]:sentences[c.sent][1]]):
                     c.region = doc_regions[0]  # "Минобороны: над регионом уничтожены 12 БПЛА": the one region named
+
+    # a headline-like line after the article has begun that gives another figure than the article for
+    # the same speaker, place and outcome is a link to another story ("Related"), not this one's headline
+    first_body = next((k for k, (a, b) in enumerate(sentences) if _BODY_END.search(text[a:b])
+                       and len(text[a:b].split()) >= 5), None)
+    if first_body is not None:
+        def key(c: Claim) -> tuple:
+            return (c.speaker.role if c.speaker else None, c.region, c.outcome)
+
+        related = [c for c in claims if not c.elliptic and c.sent > first_body and _title_line(text, *sentences[c.sent])]
+        body = [c for c in claims if c not in related]
+        claims = [c for c in claims if c not in related or not any(
+            key(b) == key(c) and b.count != c.count for b in body)]
 
     # "The governor said it had been shot down over a village": another speaker repeats the figure before
     for i in work:

@@ -571,3 +571,8 @@ def test_others_lost_to_electronic_warfare() -> None:
         "Ukraine's air force said it shot down 15 out of 20 drones launched by Russia, while 5 others were lost."
     ))
     assert claims.select("count", "outcome").rows() == [(15, "intercepted"), (20, "launched"), (5, "suppressed")]
+
+
+def test_a_post_whose_lines_lack_full_stops_keeps_its_figure() -> None:
+    claims, _ = extract_claims(_docs("Губернатор сообщает о ночной атаке на регион.\nНад Брянском уничтожены 3 беспилотника\nПострадавших нет"))
+    assert _facts(claims) == [("RU-BRY", 3, "intercepted")]
