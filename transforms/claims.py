@@ -644,7 +644,8 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
                 # a town of the same name elsewhere: read it in the text's regions, or not at all
                 fixed = []
                 for p in localities:
-                    if p.region_code and _other_country(p.region_code, context_regions):
+                    if p.region_code and _other_country(p.region_code, context_regions) and (
+                            places_api.locality_population(p.locality_id or 0) < _SMALL_TOWN):
                         # a village whose only known namesake is across the border: kept unresolved
                         fixed.append(replace(p, region_code=None, locality_id=None))
                         continue
@@ -882,7 +883,8 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
             seen.add(name)
             cands = places_api.lookup_locality(name)
             res = places_api.resolve_locality(cands, (c.region,)) if cands else None
-            if res is not None and not _other_country(res[1], {c.region}):
+            if res is not None and not (_other_country(res[1], {c.region})
+                                        and places_api.locality_population(res[0]) < _SMALL_TOWN):
                 c.towns.append((name, res[0], res[1], True))
             else:
                 c.towns.append((name, None, None, False))
@@ -1123,6 +1125,9 @@ def _drop_type_breakdowns(claims: list[Claim], sentences, text: str, lang: str) 
         if any(c.sent != i and c.region is None and c.outcome == outcome and c.count == total for c in claims):
             drop.update(parts)
     return [c for j, c in enumerate(claims) if j not in drop]
+
+
+_SMALL_TOWN = 20_000  # below this a lone namesake across the border is more likely a gap in the gazetteer
 
 
 def _other_official(a: str | None, b: str | None) -> bool:

@@ -166,6 +166,11 @@ def lookup_locality(name: str) -> tuple[tuple[int, str], ...]:
     return _town_index()[1].get(" ".join(_tokens(name)), ())
 
 
+def locality_population(locality_id: int) -> int:
+    """Population of a locality as the gazetteer gives it (0 when unknown)."""
+    return _town_index()[2].get(locality_id, 0)
+
+
 def resolve_locality(
     candidates: Collection[tuple[int, str]], context_regions: Collection[str]
 ) -> tuple[int, str] | None:
