@@ -851,7 +851,10 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
                 for j in items:
                     claims[j].parent = t_idx
                 break
-        if marked:
+        # "Today, 16 drones were shot down" after the day's updates: a running tally of them
+        running = _RUNNING.search(text[sentences[t.sent][0]:t.num_start]) and any(
+            claims[j].sent < t.sent and not claims[j].is_total for j in fits) and not t.incremental
+        if marked or running:
             t.is_total = True
     # a figure over no one region covers several: a total, whoever gives it
     for c in claims:
@@ -1028,6 +1031,8 @@ _THE_REGION = re.compile(
     r"(?:регионом|регионе|регіоном|регіоні|областью|области|областю|області|region|oblast)\b(?!\s+of\b)",
     re.I,
 )
+_RUNNING = re.compile(r"\b(?:today|so far|since (?:the )?morning|сегодня|с утра|за ночь|за сутки|за день|"
+                      r"сьогодні|з ранку|за ніч|за добу)\b", re.I)
 _TOTAL_WORD = re.compile(r"\b(?:всего|в общей сложности|в целом|in total|a total of|altogether|усього|всього|загалом|"
                          r"загальна кількість)\b", re.I)
 _SAID_THAT = re.compile(

@@ -576,3 +576,11 @@ def test_others_lost_to_electronic_warfare() -> None:
 def test_a_post_whose_lines_lack_full_stops_keeps_its_figure() -> None:
     claims, _ = extract_claims(_docs("Губернатор сообщает о ночной атаке на регион.\nНад Брянском уничтожены 3 беспилотника\nПострадавших нет"))
     assert _facts(claims) == [("RU-BRY", 3, "intercepted")]
+
+
+def test_todays_tally_after_the_updates_is_a_running_total() -> None:
+    claims, _ = extract_claims(_docs(
+        "Sobyanin: air defence repelled an attack by three UAVs flying toward Moscow.\n"
+        "Today, 12 drones were shot down while approaching Moscow."
+    ))
+    assert claims.select("region_code", "count", "is_total").rows() == [("RU-MOW", 3, False), ("RU-MOW", 12, True)]
