@@ -868,8 +868,11 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
     for k, c in enumerate(claims):
         if c.window_text is None and c.parent is not None:
             c.window_text = claims[c.parent].window_text
-        elif c.window_text is None and c.elliptic and k and claims[k - 1].sent >= c.sent - 1:
-            c.window_text = claims[k - 1].window_text  # "Станом на 08:30 збито 65. Ще 10 – локаційно втрачені."
+        elif c.window_text is None and k and claims[k - 1].sent >= c.sent - 1 and (c.elliptic or (
+                not c.incremental and c.region is None and claims[k - 1].region is None
+                and _same_role(c.speaker, claims[k - 1].speaker))):
+            # "Станом на 08:30 збито 65. Ще 10 – локаційно втрачені."; "... overnight. 84 of them were shot down"
+            c.window_text = claims[k - 1].window_text
 
     # towns: in the figure's own stretch, or an enumeration in the next sentences
     for c in claims:
@@ -1133,6 +1136,10 @@ def _drop_type_breakdowns(claims: list[Claim], sentences, text: str, lang: str) 
 
 
 _SMALL_TOWN = 20_000  # below this a lone namesake across the border is more likely a gap in the gazetteer
+
+
+def _same_role(a: SpeakerMention | None, b: SpeakerMention | None) -> bool:
+    return (a.role if a else None) == (b.role if b else None)
 
 
 def _other_official(a: str | None, b: str | None) -> bool:

@@ -132,6 +132,9 @@ def find_speakers(text: str) -> list[SpeakerMention]:
         first = re.search(r"([A-ZА-ЯЁІЇЄ][a-zа-яёіїє'’]+\s+)$", text[max(0, s - 25):s])
         if title is not None:
             s = title[0]
+            if title[1] != role:
+                # "голова Київської ОВА Руслан Кравченко": the title says who this namesake is
+                role, region = title[1], None
         elif first:
             s -= len(first.group(1))
         if not overlaps(s, e):

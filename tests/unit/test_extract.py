@@ -584,3 +584,19 @@ def test_todays_tally_after_the_updates_is_a_running_total() -> None:
         "Today, 12 drones were shot down while approaching Moscow."
     ))
     assert claims.select("region_code", "count", "is_total").rows() == [("RU-MOW", 3, False), ("RU-MOW", 12, True)]
+
+
+def test_the_next_sentence_of_a_national_report_keeps_its_window() -> None:
+    claims, _ = extract_claims(_docs(
+        "Russia launched 120 drones at Ukraine overnight. Ukraine's air force said 84 of them were shot down.",
+        published=datetime(2025, 5, 12, 6, 0, tzinfo=timezone.utc),
+    ))
+    assert claims.select("count", "window_text").rows() == [(120, "overnight"), (84, "overnight")]
+    assert claims["window_start"].null_count() == 0
+
+
+def test_a_title_tells_which_namesake_speaks() -> None:
+    claims, _ = extract_claims(_docs(
+        "Сили ППО збили 8 ворожих дронів над Київщиною, повідомив голова Київської ОВА Руслан Кравченко."
+    ))
+    assert claims.select("region_code", "speaker_role").rows() == [("UA-32", "regional_head")]
