@@ -688,6 +688,8 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
                     # towns of one region but for a namesake elsewhere: the region most of them are in
                     votes = [p.region_code for p in localities if p.region_code]
                     codes = [max(loc_codes, key=votes.count)]
+                elif _OF_THEM.match(sent[m.end:]) and claims and claims[-1].sent >= i - 1 and claims[-1].region:
+                    codes = [claims[-1].region]  # "Киев атаковали 5 дронов, 3 из них сбиты": of those five
                 else:
                     codes = [None]
             if m.kind == "elliptic":
@@ -1036,6 +1038,7 @@ _THE_REGION = re.compile(
 )
 _RUNNING = re.compile(r"\b(?:today|so far|since (?:the )?morning|сегодня|с утра|за ночь|за сутки|за день|"
                       r"сьогодні|з ранку|за ніч|за добу)\b", re.I)
+_OF_THEM = re.compile(r"^\s*(?:out\s+)?(?:of|из|з|із)\s+(?:them|those|these|них|яких|которых)\b", re.I)
 _TOTAL_WORD = re.compile(r"\b(?:всего|в общей сложности|в целом|in total|a total of|altogether|усього|всього|загалом|"
                          r"загальна кількість)\b", re.I)
 _SAID_THAT = re.compile(

@@ -600,3 +600,8 @@ def test_a_title_tells_which_namesake_speaks() -> None:
         "Сили ППО збили 8 ворожих дронів над Київщиною, повідомив голова Київської ОВА Руслан Кравченко."
     ))
     assert claims.select("region_code", "speaker_role").rows() == [("UA-32", "regional_head")]
+
+
+def test_of_them_without_a_place_of_its_own_is_where_they_were() -> None:
+    claims, _ = extract_claims(_docs("Киев атаковали 5 дронов-камикадзе, 3 из них сбиты."))
+    assert _facts(claims) == [("UA-30", 5, "launched"), ("UA-30", 3, "intercepted")]
