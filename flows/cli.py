@@ -413,23 +413,31 @@ def command_serve(args: argparse.Namespace) -> int:
 
     signal.signal(signal.SIGTERM, stop)
     schedule = f"cron '{args.cron}'" if args.cron else f"every {args.interval:g} s"
-    with contextlib.ExitStack() as stack:
-        if os.environ.get("PREFECT_API_URL"):
-            print(f"dronewatch serve: using the Prefect server at {os.environ['PREFECT_API_URL']} (PREFECT_API_URL)",
-                  flush=True)
-        else:
-            home = settings.warehouse.parent / "prefect"
-            print(f"dronewatch serve: no PREFECT_API_URL; starting a local Prefect server (home {home}) ...", flush=True)
-            api_url = stack.enter_context(local_prefect_server(home))
-            os.environ["PREFECT_API_URL"] = api_url
-            print(f"dronewatch serve: started a local Prefect server at {api_url}; it stops when serve stops",
-                  flush=True)
-        print(f"dronewatch serve: deployment 'dronewatch/{args.name}' runs {schedule} on "
-              f"{len(settings.sources)} source(s) into {settings.warehouse}; Ctrl-C stops", flush=True)
-        try:
-            serve(settings, cron=args.cron, interval=args.interval, name=args.name)
-        except KeyboardInterrupt:
-            pass
+    try:
+        with contextlib.ExitStack() as stack:
+            if os.environ.get("PREFECT_API_URL"):
+                print(f"dronewatch serve: using the Prefect server at {os.environ['PREFECT_API_URL']} "
+                      "(PREFECT_API_URL)", flush=True)
+            else:
+                home = settings.warehouse.parent / "prefect"
+                print(f"dronewatch serve: no PREFECT_API_URL; starting a local Prefect server (home {home}) ...",
+                      flush=True)
+                try:
+                    api_url = stack.enter_context(local_prefect_server(home))
+                except RuntimeError as failed:
+                    print(f"dronewatch serve: the local Prefect server did not start: {failed} "
+                          f"(its log: {home / 'server.log'})", file=sys.stderr, flush=True)
+                    return 1
+                os.environ["PREFECT_API_URL"] = api_url
+                print(f"dronewatch serve: started a local Prefect server at {api_url}; it stops when serve stops",
+                      flush=True)
+            print(f"dronewatch serve: deployment 'dronewatch/{args.name}' runs {schedule} on "
+                  f"{len(settings.sources)} source(s) into {settings.warehouse}; Ctrl-C stops", flush=True)
+            try:
+                serve(settings, cron=args.cron, interval=args.interval, name=args.name)
+            except KeyboardInterrupt:
+                pass
+    finally:  # also when Prefect's own SIGTERM handler exits before its runner has started
         print("dronewatch serve: stopped", flush=True)
     return EXIT_OK
 
