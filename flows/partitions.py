@@ -19,6 +19,7 @@ from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner
 from flows.ingest import Extraction, extract_or_quarantine
 from flows.settings import Settings
 from transforms.schema import CLAIM_PLACE_SCHEMA, CLAIM_SCHEMA, REJECT_SCHEMA
+from transforms.sentences import DRONE_PATTERN
 
 # Below this many documents a batch is not split: shipping it costs more than it saves.
 MIN_PARALLEL_DOCUMENTS = 400
@@ -41,6 +42,26 @@ def partition_bounds(n: int, partition_documents: int, workers: int) -> list[tup
     return [(offset, min(size, n - offset)) for offset in range(0, n, size)] or [(0, 0)]
 
 
+@contextlib.contextmanager
+def _workers_use_this_api(runner: TaskRunner) -> Iterator[None]:
+    """Tasks submitted in this block tell local worker processes this process's Prefect API. The
+    address of a temporary server is in no setting, so each worker would start a server of its
+    own (20-40 s and ~250 MiB each, and its task runs recorded nowhere the flow run is)."""
+    from prefect.context import get_run_context
+    from prefect.exceptions import MissingContextError
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    url = None
+    if isinstance(runner, ProcessPoolTaskRunner) and not PREFECT_API_URL.value():
+        with contextlib.suppress(MissingContextError):
+            url = str(get_run_context().client.api_url)
+    if url is None:
+        yield
+        return
+    with temporary_settings(updates={PREFECT_API_URL: url}):
+        yield
+
+
 class PartitionedExtractor:
     """Extract a batch of documents (see `flows.ingest.Extractor`) on the task runner, partition
     by partition; the runner is started the first time a batch is big enough to need it."""
@@ -55,13 +76,19 @@ class PartitionedExtractor:
         self.partitions_run = 0
 
     def __call__(self, documents: pl.DataFrame) -> Extraction:
+        if self._make_runner is None:
+            return extract_or_quarantine(documents)
+        # only documents the extraction's own pre-filter would keep are worth shipping (a news
+        # firehose: about one in twenty)
+        documents = documents.filter(pl.col("text").fill_null("").str.to_lowercase().str.contains(DRONE_PATTERN))
         bounds = partition_bounds(documents.height, self.partition_documents, self.workers)
-        if len(bounds) == 1 or self._make_runner is None:
+        if len(bounds) == 1:
             return extract_or_quarantine(documents)
         if self._runner is None:
             self._runner = self._stack.enter_context(self._make_runner())
-        futures = [self._runner.submit(extract_partition, {"documents": documents.slice(offset, length)})
-                   for offset, length in bounds]
+        with _workers_use_this_api(self._runner):
+            futures = [self._runner.submit(extract_partition, {"documents": documents.slice(offset, length)})
+                       for offset, length in bounds]
         results = [future.result() for future in futures]
         self.partitions_run += len(results)
         return (
