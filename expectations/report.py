@@ -55,6 +55,7 @@ CHECK_TITLES = {
     "region_code_known": "Unknown region codes",
     "count_is_positive_integer": "Missing, non-positive or implausibly large counts",
     "window_plausible": "Reporting windows in the future or after publication",
+    "published_in_future": "Documents dated after the run",
     "window_ordered": "Reporting windows that end before they start",
     "speaker_role_matches_channel": "Speaker role contradicts its channel",
     "rejected_records": "Records rejected, by reason",

@@ -151,3 +151,13 @@ def test_publish_artifacts_inside_a_flow_run_attaches_markdown_and_table(tmp_pat
     assert set(by_key) == {"dq-report", "dq-findings"}
     assert by_key["dq-report"].type == "markdown" and "dronewatch data quality" in by_key["dq-report"].data
     assert by_key["dq-findings"].type == "table" and "speakers_disagree" in str(by_key["dq-findings"].data)
+
+
+def test_every_check_has_a_title_in_the_report_and_a_row_in_the_readme() -> None:
+    from expectations.checks import check_queries
+    from expectations.report import CHECK_TITLES
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    for name in check_queries():
+        assert name in CHECK_TITLES, f"{name} has no title in expectations/report.py CHECK_TITLES"
+        assert f"| `{name}` |" in readme, f"{name} has no row in the README's checks table"
