@@ -772,9 +772,10 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
         def key(c: Claim) -> tuple:
             return (c.speaker.role if c.speaker else None, c.region, c.outcome)
 
-        related = [c for c in claims if not c.elliptic and c.sent > first_body and _title_line(text, *sentences[c.sent])]
-        body = [c for c in claims if c not in related]
-        claims = [c for c in claims if c not in related or not any(
+        related = {id(c) for c in claims
+                   if not c.elliptic and c.sent > first_body and _title_line(text, *sentences[c.sent])}
+        body = [c for c in claims if id(c) not in related]
+        claims = [c for c in claims if id(c) not in related or not any(
             key(b) == key(c) and b.count != c.count for b in body)]
 
     # "The governor said it had been shot down over a village": another speaker repeats the figure before
