@@ -149,6 +149,22 @@ def report(warehouse: Path, run_id: str, report_dir: Path) -> str:
         con.close()
 
 
+@contextlib.contextmanager
+def failed_run_marked(warehouse: Path, run_id: str):
+    """A run that raises is marked 'failed' in `runs` (a killed one is marked 'interrupted' by the
+    next run instead); the error goes on to Prefect and the CLI."""
+    try:
+        yield
+    except Exception:
+        with contextlib.suppress(Exception):
+            con = db.connect(warehouse)
+            try:
+                db.run(con, "update runs set status = 'failed', finished_at = now() where run_id = ?", [run_id])
+            finally:
+                con.close()
+        raise
+
+
 def warehouse_lock(warehouse: Path, settings: Settings) -> contextlib.ExitStack:
     """Take the warehouse's write lock, saying so when another run holds it and we wait; raises
     WarehouseBusy when it is still held after `settings.lock_wait_seconds`."""
@@ -188,13 +204,14 @@ def dronewatch_flow(settings: Settings | dict[str, Any]) -> RunSummary:
         return Completed(name="Skipped", message=f"run skipped: {busy}")
     with lock:
         prepare_warehouse(warehouse, run_id, settings.sources)
-        stats = IngestStats()
-        with partitioned_extractor(settings) as extract:
-            for source in settings.sources:
-                stats.add(load_source(warehouse, source, run_id, settings, extract))
-        findings, new_findings, docs_index = validate(warehouse, run_id, report_dir)
-        snapshot = finish(warehouse, run_id, stats, findings, new_findings)
-        report_path = report(warehouse, run_id, report_dir)
+        with failed_run_marked(warehouse, run_id):
+            stats = IngestStats()
+            with partitioned_extractor(settings) as extract:
+                for source in settings.sources:
+                    stats.add(load_source(warehouse, source, run_id, settings, extract))
+            findings, new_findings, docs_index = validate(warehouse, run_id, report_dir)
+            snapshot = finish(warehouse, run_id, stats, findings, new_findings)
+            report_path = report(warehouse, run_id, report_dir)
     return RunSummary(run_id=run_id, warehouse=str(warehouse), snapshot=str(snapshot),
                       report_dir=str(report_dir), data_docs=docs_index, ingest=stats, report=report_path,
                       findings=findings, new_findings=new_findings)
@@ -210,12 +227,13 @@ def rebuild_flow(settings: Settings | dict[str, Any]) -> RunSummary:
     report_dir = Path(settings.report_dir).resolve()
     with warehouse_lock(warehouse, settings):
         prepare_warehouse(warehouse, run_id, [], kind="rebuild")
-        with partitioned_extractor(settings) as extract:
-            rebuilt = rebuild(warehouse, run_id, extract)
-        findings, new_findings, docs_index = validate(warehouse, run_id, report_dir)
-        stats = IngestStats()
-        snapshot = finish(warehouse, run_id, stats, findings, new_findings, rebuilt)
-        report_path = report(warehouse, run_id, report_dir)
+        with failed_run_marked(warehouse, run_id):
+            with partitioned_extractor(settings) as extract:
+                rebuilt = rebuild(warehouse, run_id, extract)
+            findings, new_findings, docs_index = validate(warehouse, run_id, report_dir)
+            stats = IngestStats()
+            snapshot = finish(warehouse, run_id, stats, findings, new_findings, rebuilt)
+            report_path = report(warehouse, run_id, report_dir)
     return RunSummary(run_id=run_id, warehouse=str(warehouse), snapshot=str(snapshot),
                       report_dir=str(report_dir), data_docs=docs_index, ingest=stats, report=report_path,
                       findings=findings, new_findings=new_findings, kind="rebuild", rebuild=rebuilt)

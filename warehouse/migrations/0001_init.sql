@@ -5,7 +5,7 @@ create table runs (
     run_id           varchar primary key,
     started_at       timestamptz not null,
     finished_at      timestamptz,
-    status           varchar not null,          -- running, completed, failed
+    status           varchar not null,          -- running, completed, failed (raised), interrupted (killed; marked by the next run)
     sources          varchar[],
     documents_read   bigint default 0,
     documents_new    bigint default 0,
