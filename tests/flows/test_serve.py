@@ -166,10 +166,9 @@ def test_serve_without_prefect_api_url_starts_its_own_server_and_stops_it(tmp_pa
         output = log.read_text(errors="replace")
         assert "no PREFECT_API_URL; starting a local Prefect server" in output
         assert f"(home {warehouse.parent / 'prefect'})" in output
-        wait_for("deployment", lambda: "runs cron '0 0 1 1 *'" in log.read_text(errors="replace"), 60, log)
-        deployment = wait_for("registered deployment", lambda: _deployment(api_url), 60, log)
-        assert deployment["name"] == DEPLOYMENT
-        os.killpg(serve.pid, signal.SIGTERM)
+        with urllib.request.urlopen(f"{api_url}/health", timeout=10) as health:
+            assert health.status == 200
+        os.killpg(serve.pid, signal.SIGTERM)  # registering and serving are the test above
         assert serve.wait(60) == 0
     finally:
         stop_process_group(serve)
@@ -177,11 +176,3 @@ def test_serve_without_prefect_api_url_starts_its_own_server_and_stops_it(tmp_pa
     with pytest.raises(urllib.error.URLError):
         urllib.request.urlopen(f"{api_url}/health", timeout=5)
 
-
-def _deployment(api_url: str) -> dict | None:
-    try:
-        return api(api_url, f"/deployments/name/dronewatch/{DEPLOYMENT}")
-    except urllib.error.HTTPError as error:
-        if error.code == 404:
-            return None
-        raise
