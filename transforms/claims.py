@@ -591,6 +591,10 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
             outcome = _outcome_at(sent, m.start, m.end, m.end, seg_hi) if m.kind == "elliptic" else None
             if outcome in ("debris_found", "crashed", "hit"):
                 outcome = None  # "ще один – у районі, де уламки ...": the debris is a consequence
+            if outcome is None and m.kind == "elliptic" and not anchor_outcome:
+                # "Над Київщиною збито 12, над Черкащиною — 8": the verb before the first figure
+                before = _outcome_at(sent, m.start, m.end, mentions[k - 1].end if k else 0, m.start)
+                outcome = before if before not in ("debris_found", "crashed", "hit") else None
             if outcome is None and m.kind == "elliptic":
                 outcome = anchor_outcome or (claims[-1].outcome if claims and claims[-1].sent >= i - 2 else None)
             if outcome is None:
@@ -823,7 +827,7 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
         items = [
             j for j, c in enumerate(claims)
             if j != t_idx and c.region is not None and t.sent - 1 <= c.sent <= reach
-            and not other_window(c.sent, t.sent)
+            and not other_window(c.sent, t.sent) and c.outcome == t.outcome
             and c.parent is None and c.count < t.count
             and (c.speaker.role if c.speaker else None) == (t.speaker.role if t.speaker else None)
         ]

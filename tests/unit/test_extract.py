@@ -605,3 +605,13 @@ def test_a_title_tells_which_namesake_speaks() -> None:
 def test_of_them_without_a_place_of_its_own_is_where_they_were() -> None:
     claims, _ = extract_claims(_docs("Киев атаковали 5 дронов-камикадзе, 3 из них сбиты."))
     assert _facts(claims) == [("UA-30", 5, "launched"), ("UA-30", 3, "intercepted")]
+
+
+def test_regions_shot_down_after_a_launch_tally_are_no_items_of_the_launch() -> None:
+    claims, _ = extract_claims(_docs(
+        "Повітряні сили: у ніч на 5 квітня ворог запустив 40 шахедів. "
+        "Над Київщиною збито 12, над Черкащиною — 8, над Житомирщиною — 5."
+    ))
+    assert _facts(claims) == [(None, 40, "launched"), ("UA-32", 12, "intercepted"), ("UA-71", 8, "intercepted"),
+                              ("UA-18", 5, "intercepted")]
+    assert claims["parent_claim_id"].null_count() == 4

@@ -51,3 +51,7 @@ def test_past_day_ends_at_publication() -> None:
 
 def test_unknown_without_a_date() -> None:
     assert resolve_window("overnight", None) == (None, None)
+
+
+def test_the_north_is_no_night() -> None:
+    assert find_window("Збито 52 ворожі БпЛА на півночі та сході країни.", "uk") is None
