@@ -20,6 +20,7 @@ _MONTH = r"(?:январ|феврал|март|апрел|ма[яй]|июн|ию
 # Most specific first; the first that matches is the window of the sentence.
 _PATTERNS: tuple[tuple[str, str], ...] = (
     ("range", r"(?:в период |в промежутке |у період |за період )?(?:с|з|from|between)\s+(\d{1,2})[:.](\d{2})\s+(?:до|по|to|and|till|until)\s+(\d{1,2})[:.](\d{2})(?:\s+(?:мск|по московскому времени|по киевскому времени|Moscow time|MSK|за київським часом))?"),
+    ("range_h", r"(?:в период |в промежутке |у період |за період )?(?:с|з|from|between)\s+(\d{1,2})\s*([ap]\.?m\.?)?\s+(?:до|по|to|and|till|until)\s+(\d{1,2})\s*(?:(?:час\w*|годин\w*)|([ap]\.?m\.?))(?:\s+(?:мск|по московскому времени|по киевскому времени|Moscow time|MSK|за київським часом))?"),
     ("night_to", r"(?:в|у) ніч (?:на|проти) (?:\w+,\s+)?(\d{1,2})\s+(" + _MONTH + r")|в ночь (?:на|с \w+ на) (?:\w+,\s+)?(\d{1,2})\s+(" + _MONTH + r")"),
     ("night", r"(?<!\w)(?:(?:в|у) ніч (?:на|проти) \w+|в ночь на \w+|(?:этой|минувшей|прошедшей|прошлой) ночью|в течение (?:прошедшей|минувшей) ночи|(?:минулої|цієї) ночі|вночі|ночью|за ніч|за ночь|overnight|(?:last|this past|past|the) night|during the night)(?!\w)"),
     ("day", r"over the course of a (?:single )?day|in a single day|за (?:минувшие|прошедшие|последние) сутки|за сутки|за добу|за минулу добу|over the past (?:24 hours|day)|in the past (?:24 hours|day)|in (?:the last|the past) 24 hours|over the last 24 hours"),
@@ -65,8 +66,15 @@ def resolve_window(
         if not m:
             continue
         g = [x for x in m.groups() if x is not None]
-        if kind == "range":
-            h1, m1, h2, m2 = map(int, g[:4])
+        if kind in ("range", "range_h"):
+            if kind == "range":
+                h1, m1, h2, m2 = map(int, g[:4])
+            else:
+                # "с 20 до 23 часов", "between 8 p.m. and 11 p.m."
+                a1, a2 = (m.group(2) or m.group(4) or "").lower(), (m.group(4) or "").lower()
+                h1, h2, m1, m2 = int(m.group(1)), int(m.group(3)), 0, 0
+                h1 += 12 if a1.startswith("p") and h1 < 12 else 0
+                h2 += 12 if a2.startswith("p") and h2 < 12 else 0
             if h1 > 23 or h2 > 24 or m1 > 59 or m2 > 59:
                 return None, None
             end_day = day
@@ -102,6 +110,8 @@ def resolve_window(
             if h > 23 or mi > 59:
                 return None, None
             end = datetime.combine(day, time(h, mi), tz)
+            if end > local + timedelta(hours=1):
+                end -= timedelta(days=1)  # "станом на 09:00" published before nine: yesterday's nine
             return None, end.astimezone(timezone.utc)
         if kind == "today":
             start = datetime.combine(day, time(0, 0), tz)

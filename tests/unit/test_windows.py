@@ -55,3 +55,18 @@ def test_unknown_without_a_date() -> None:
 
 def test_the_north_is_no_night() -> None:
     assert find_window("Збито 52 ворожі БпЛА на півночі та сході країни.", "uk") is None
+
+
+@pytest.mark.parametrize(
+    "phrase", ["С 20 до 23 часов по московскому времени", "between 8 p.m. and 11 p.m. Moscow time"],
+)
+def test_ranges_in_whole_hours(phrase: str) -> None:
+    assert find_window(phrase + " 13 drones were destroyed", "en") == phrase
+    start, end = resolve_window(phrase, datetime(2025, 6, 10, 21, 0, tzinfo=UTC))
+    assert (start, end) == (datetime(2025, 6, 10, 17, 0, tzinfo=UTC), datetime(2025, 6, 10, 20, 0, tzinfo=UTC))
+
+
+def test_as_of_a_later_hour_than_publication_is_yesterday() -> None:
+    # published at 00:00 Kyiv time: "as of 09:00" can only be the morning before
+    _, end = resolve_window("станом на 09:00", datetime(2025, 6, 10, 21, 0, tzinfo=UTC), "uk")
+    assert end == datetime(2025, 6, 10, 6, 0, tzinfo=UTC)
