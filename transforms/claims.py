@@ -875,10 +875,10 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
     for k, c in enumerate(claims):
         if c.window_text is None and c.parent is not None:
             c.window_text = claims[c.parent].window_text
-        elif c.window_text is None and k and claims[k - 1].sent >= c.sent - 1 and (c.elliptic or (
-                not c.incremental and c.region is None and claims[k - 1].region is None
-                and _same_role(c.speaker, claims[k - 1].speaker))):
-            # "Станом на 08:30 збито 65. Ще 10 – локаційно втрачені."; "... overnight. 84 of them were shot down"
+        elif c.window_text is None and k and claims[k - 1].sent >= c.sent - 2 and (c.elliptic or (
+                not c.incremental and _same_role(c.speaker, claims[k - 1].speaker))):
+            # "Станом на 08:30 збито 65. Ще 10 – локаційно втрачені."; "За минувшую ночь ... 32. Так, над
+            # Белгородской ... по 11": the report goes on over the same window
             c.window_text = claims[k - 1].window_text
 
     # towns: in the figure's own stretch, or an enumeration in the next sentences

@@ -11,7 +11,7 @@ _PIECE = r"(?s).+?(?:[.!?…]+[\"»”“')\]]*(?:\s+|$)|[.!?…]+|\n+|$)"
 # A piece ending like this did not end a sentence ("г. Москва", "В. Шапша", "Sept. 3").
 _ABBREV_END = (
     r"(?:^|[\s(])(?:[гГ]|обл|ул|им|тыс|млн|пос|р-н|св|ст|т\.\s?е|т\.\s?к|[A-ZА-ЯЁІЇЄ]|Jan|Feb|Mar|"
-    r"Apr|Aug|Sept?|Oct|Nov|Dec|Mr|Mrs|Dr|Gen|Lt|Col|St|U\.S|vs|No)\.$"
+    r"Apr|Aug|Sept?|Oct|Nov|Dec|Mr|Mrs|Dr|Gen|Lt|Col|St|U\.S|vs|No|[ap]\.\s?m|[a-z])\.$"
 )
 
 # Lower-cased stems that make a sentence worth parsing. Deliberately broad: the parser rejects.

@@ -19,12 +19,12 @@ _MONTH = r"(?:январ|феврал|март|апрел|ма[яй]|июн|ию
 
 # Most specific first; the first that matches is the window of the sentence.
 _PATTERNS: tuple[tuple[str, str], ...] = (
-    ("range", r"(?:в период |в промежутке |у період |за період )?(?:с|з|from|between)\s+(\d{1,2})[:.](\d{2})\s+(?:до|по|to|and|till|until)\s+(\d{1,2})[:.](\d{2})(?:\s+(?:мск|по московскому времени|по киевскому времени|Moscow time|MSK|за київським часом))?"),
+    ("range", r"(?:в период |в промежутке |у період |за період )?(?:с|з|from|between)\s+(\d{1,2})[:.](\d{2})(?:\s*(?P<ap1>[ap])\.?m\.?)?(?:\s*(?:мск|MSK|Moscow time))?(?:\s*\([^()]{0,30}\))?\s+(?:до|по|to|and|till|until)\s+(\d{1,2})[:.](\d{2})(?:\s*(?P<ap2>[ap])\.?m\.?)?(?:\s+(?:мск|по московскому времени|по киевскому времени|Moscow time|MSK|за київським часом))?"),
     ("range_h", r"(?:в период |в промежутке |у період |за період )?(?:с|з|from|between)\s+(\d{1,2})\s*([ap]\.?m\.?)?\s+(?:до|по|to|and|till|until)\s+(\d{1,2})\s*(?:(?:час\w*|годин\w*)|([ap]\.?m\.?))(?:\s+(?:мск|по московскому времени|по киевскому времени|Moscow time|MSK|за київським часом))?"),
     ("night_to", r"(?:в|у) ніч (?:на|проти) (?:\w+,\s+)?(\d{1,2})\s+(" + _MONTH + r")|в ночь (?:на|с \w+ на) (?:\w+,\s+)?(\d{1,2})\s+(" + _MONTH + r")"),
-    ("night", r"(?<!\w)(?:(?:в|у) ніч (?:на|проти) \w+|в ночь на \w+|(?:этой|минувшей|прошедшей|прошлой) ночью|в течение (?:прошедшей|минувшей) ночи|(?:минулої|цієї) ночі|вночі|ночью|за ніч|за ночь|overnight|(?:last|this past|past|the) night|during the night)(?!\w)"),
+    ("night", r"(?<!\w)(?:(?:в|у) ніч (?:на|проти) \w+|в ночь на \w+|(?:этой|минувшей|прошедшей|прошлой) ночью|в течение (?:прошедшей|минувшей) ночи|(?:минулої|цієї) ночі|вночі|ночью|за ніч|за ночь|за (?:минувшую|прошедшую|прошлую|эту) ночь|за (?:минулу|цю) ніч|\w+ ніч поспіль|\w+ ночь подряд|(?:second|third|fourth) (?:straight )?night(?: in a row)?|overnight|(?:last|this past|past|the) night|during the night)(?!\w)"),
     ("day", r"over the course of a (?:single )?day|in a single day|за (?:минувшие|прошедшие|последние) сутки|за сутки|за добу|за минулу добу|over the past (?:24 hours|day)|in the past (?:24 hours|day)|in (?:the last|the past) 24 hours|over the last 24 hours"),
-    ("hours", r"(?:in|over|during) (?:a|the past|the last) (?:\w+[- ])?hour(?:s)?(?:[- ]window| period)?|за (?:последние |минувшие )?\w+ час\w*|за \w+ годин\w*"),
+    ("hours", r"(?:in|over|during|within) (?:a|the past|the last) (?:\w+[- ])?hour(?:s)?(?:[- ]window| period)?|за (?:последние |минувшие )?\w+ час\w*|за \w+ годин\w*|в течение (?:\w+ )?час\w*|протягом (?:\w+ )?годин\w*"),
     ("as_of", r"станом на (\d{1,2})[:.](\d{2})|по состоянию на (\d{1,2})[:.](\d{2})|as of (\d{1,2})[:.](\d{2})"),
     ("today", r"\btoday\b|\bсегодня\b|\bсьогодні\b|this morning|this evening|утром|вечером|днем|днём|вранці|ввечері"),
 )
@@ -68,7 +68,9 @@ def resolve_window(
         g = [x for x in m.groups() if x is not None]
         if kind in ("range", "range_h"):
             if kind == "range":
-                h1, m1, h2, m2 = map(int, g[:4])
+                h1, m1, h2, m2 = (int(m.group(k)) for k in (1, 2, 4, 5))
+                h1 += 12 if (m.group("ap1") or m.group("ap2") or "").lower() == "p" and h1 < 12 else 0
+                h2 += 12 if (m.group("ap2") or "").lower() == "p" and h2 < 12 else 0
             else:
                 # "с 20 до 23 часов", "between 8 p.m. and 11 p.m."
                 a1, a2 = (m.group(2) or m.group(4) or "").lower(), (m.group(4) or "").lower()

@@ -37,3 +37,9 @@ def test_a_full_stop_glued_to_the_next_sentence_still_ends_it() -> None:
         "Над г.Курском сбит БПЛА, сообщил В.Иванов.",
         "Это 3.5 км от example.org/news.",
     ]
+
+
+def test_am_pm_does_not_end_a_sentence() -> None:
+    text = "Between 9:00 p.m. Moscow time (6:00 p.m. GMT) and 10:00 p.m. three drones were downed. Next."
+    assert [t for t, _ in _sentences(text)] == [
+        "Between 9:00 p.m. Moscow time (6:00 p.m. GMT) and 10:00 p.m. three drones were downed.", "Next."]

@@ -70,3 +70,24 @@ def test_as_of_a_later_hour_than_publication_is_yesterday() -> None:
     # published at 00:00 Kyiv time: "as of 09:00" can only be the morning before
     _, end = resolve_window("станом на 09:00", datetime(2025, 6, 10, 21, 0, tzinfo=UTC), "uk")
     assert end == datetime(2025, 6, 10, 6, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("в период с 20:00 мск до 23:00 мск сбиты 5 БПЛА", "в период с 20:00 мск до 23:00 мск"),
+        ("Between 8:00 p.m. Moscow time (5:00 p.m. GMT) and 11:00 p.m. Moscow time, 41 drones",
+         "Between 8:00 p.m. Moscow time (5:00 p.m. GMT) and 11:00 p.m. Moscow time"),
+        ("За минувшую ночь средства ПВО уничтожили 32 беспилотника", "За минувшую ночь"),
+        ("В течение трех часов ПВО уничтожили 13 беспилотников", "В течение трех часов"),
+        ("Другу ніч поспіль захисники неба збили всі п'ять шахедів", "Другу ніч поспіль"),
+    ],
+)
+def test_more_window_phrases(sentence: str, expected: str) -> None:
+    assert find_window(sentence, "ru") == expected
+
+
+def test_pm_range_in_moscow_time() -> None:
+    start, end = resolve_window("Between 8:00 p.m. Moscow time (5:00 p.m. GMT) and 11:00 p.m. Moscow time",
+                                datetime(2025, 1, 4, 21, 0, tzinfo=UTC))
+    assert (start, end) == (datetime(2025, 1, 4, 17, 0, tzinfo=UTC), datetime(2025, 1, 4, 20, 0, tzinfo=UTC))
