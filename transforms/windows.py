@@ -26,6 +26,8 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     ("day", r"over the course of a (?:single )?day|in a single day|за (?:минувшие|прошедшие|последние) сутки|за сутки|за добу|за минулу добу|over the past (?:24 hours|day)|in the past (?:24 hours|day)|in (?:the last|the past) 24 hours|over the last 24 hours"),
     ("hours", r"(?:in|over|during|within) (?:a|the past|the last) (?:\w+[- ])?hour(?:s)?(?:[- ]window| period)?|за (?:последние |минувшие )?\w+ час\w*|за \w+ годин\w*|в течение (?:\w+ )?час\w*|протягом (?:\w+ )?годин\w*"),
     ("as_of", r"станом на (\d{1,2})[:.](\d{2})|по состоянию на (\d{1,2})[:.](\d{2})|as of (\d{1,2})[:.](\d{2})"),
+    ("weekday", r"\b(?:(?:early|late) )?(?:on )?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)(?: (?:morning|afternoon|evening|night))?\b|"
+                r"(?<!\w)(?:в|во|у) (?:понедельник|вторник|среду|четверг|пятницу|субботу|воскресенье|понеділок|вівторок|середу|четвер|п'ятницю|суботу|неділю)(?!\w)"),
     ("today", r"\btoday\b|\bсегодня\b|\bсьогодні\b|this morning|this evening|утром|вечером|днем|днём|вранці|ввечері"),
 )
 _COMPILED = [(k, re.compile(p, re.I)) for k, p in _PATTERNS]

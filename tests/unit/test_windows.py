@@ -91,3 +91,14 @@ def test_pm_range_in_moscow_time() -> None:
     start, end = resolve_window("Between 8:00 p.m. Moscow time (5:00 p.m. GMT) and 11:00 p.m. Moscow time",
                                 datetime(2025, 1, 4, 21, 0, tzinfo=UTC))
     assert (start, end) == (datetime(2025, 1, 4, 17, 0, tzinfo=UTC), datetime(2025, 1, 4, 20, 0, tzinfo=UTC))
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [("Two drones were shot down on Wednesday afternoon", "on Wednesday afternoon"),
+     ("Nine drones headed for Moscow were destroyed early Friday", "early Friday"),
+     ("В воскресенье над областью сбиты 3 БПЛА", "В воскресенье")],
+)
+def test_a_weekday_is_kept_as_written_and_left_unresolved(sentence: str, expected: str) -> None:
+    assert find_window(sentence, "en") == expected
+    assert resolve_window(expected, datetime(2025, 1, 1, tzinfo=UTC)) == (None, None)
