@@ -168,7 +168,7 @@ def _instrument_tasks(timings: dict[str, float]) -> None:
             obj.fn = timed
 
 
-def child_flow(dump: Path, new: Path | None, tiny: Path, work: Path, only_full: bool) -> dict:
+def child_flow(dump: Path, new: Path | None, appended: Path | None, tiny: Path, work: Path, only_full: bool) -> dict:
     """The Prefect flow in one process: warm-up, full, nothing new, 1 % new."""
     from flows.cli import quiet_environment
 
@@ -212,10 +212,14 @@ def child_flow(dump: Path, new: Path | None, tiny: Path, work: Path, only_full: 
     out["warmup"]["including_server_start_s"] = time.perf_counter() - t
     out["tiny_again"] = run("tiny, nothing new", [str(tiny)], tiny_wh)
     warehouse = work / "bench.duckdb"
-    spy = _start_profiler(Path(os.environ["BENCH_PROFILE"])) if os.environ.get("BENCH_PROFILE") else None
+    # a copy of the dump in the work folder, so the appended-lines run can append to it
+    copy = work / dump.name
+    shutil.copyfile(dump, copy)
+    dump = copy
+    spy = Profiler(Path(os.environ["BENCH_PROFILE"])).start() if os.environ.get("BENCH_PROFILE") else None
     out["full"] = run("full", [str(dump)], warehouse)
     if spy is not None:
-        _stop_profiler(spy)
+        spy.stop()
     out["full"]["warehouse_mib"] = warehouse.stat().st_size / 2**20
     from warehouse.db import snapshot_path
 
@@ -226,107 +230,185 @@ def child_flow(dump: Path, new: Path | None, tiny: Path, work: Path, only_full: 
         if new is not None:
             out["one_percent_new"] = run("1 % new file", [str(dump), str(new)], warehouse)
             out["one_percent_new"]["warehouse_mib"] = warehouse.stat().st_size / 2**20
+        if appended is not None:
+            with open(dump, "ab") as target, open(appended, "rb") as extra:
+                shutil.copyfileobj(extra, target)
+            sources = [str(dump)] + ([str(new)] if new is not None else [])
+            out["one_percent_appended"] = run("1 % appended to the dump", sources, warehouse)
     out["process_peak_rss_mib"] = vm_hwm_mib()
     out["tree_peak_rss_mib_last_run"] = sampler.stop()
     return out
 
 
-def _py_spy() -> str:
-    return shutil.which("py-spy") or "/tmp/benchtools/bin/py-spy"
+def _py_spy() -> str | None:
+    """py-spy is no project dependency: `uv pip install --python /tmp/benchtools/bin/python py-spy`
+    after `uv venv /tmp/benchtools`, or any py-spy on PATH."""
+    found = shutil.which("py-spy") or "/tmp/benchtools/bin/py-spy"
+    return found if Path(found).exists() else None
 
 
-def _start_profiler(raw: Path) -> subprocess.Popen:
-    """py-spy attached to this process (after the warm-up, so the server start is not in it)."""
-    spy = subprocess.Popen([_py_spy(), "record", "--pid", str(os.getpid()), "--rate", "50", "--format", "raw",
-                            "--output", str(raw)])
-    time.sleep(2)  # let it attach
-    return spy
+class Profiler:
+    """py-spy attached to this process (sampling, 50 Hz, every thread), else cProfile of the main
+    thread (deterministic, slows Python-heavy code); both write collapsed stacks to `raw`."""
+
+    def __init__(self, raw: Path) -> None:
+        self.raw, self.spy, self.cprofile = raw, None, None
+
+    def start(self) -> Profiler:
+        spy = _py_spy()
+        if spy is not None:
+            self.spy = subprocess.Popen([spy, "record", "--pid", str(os.getpid()), "--rate", "50", "--format", "raw",
+                                         "--output", str(self.raw)], stdout=subprocess.DEVNULL)
+            time.sleep(2)  # let it attach
+        else:
+            import cProfile
+
+            self.cprofile = cProfile.Profile()
+            self.cprofile.enable()
+        return self
+
+    def stop(self) -> None:
+        if self.spy is not None:
+            import signal
+
+            self.spy.send_signal(signal.SIGINT)
+            self.spy.wait(timeout=120)
+        elif self.cprofile is not None:
+            self.cprofile.disable()
+            _write_cprofile_stacks(self.cprofile, self.raw)
 
 
-def _stop_profiler(spy: subprocess.Popen) -> None:
-    import signal
+def _write_cprofile_stacks(profile, raw: Path) -> None:
+    """cProfile's own time per function as one-frame 'stacks' in py-spy's raw format (milliseconds),
+    and its inclusive time as a second file (`raw`.cumulative)."""
+    import pstats
 
-    spy.send_signal(signal.SIGINT)
-    spy.wait(timeout=120)
+    stats = pstats.Stats(profile).stats
+    own, cumulative = [], []
+    for (path, line, name), (_cc, _nc, tottime, cumtime, _callers) in stats.items():
+        frame = f"{name} ({path}:{line})".replace(";", ",")
+        if tottime >= 0.001:
+            own.append(f"{frame} {round(tottime * 1000)}")
+        if cumtime >= 0.001:
+            cumulative.append(f"{frame} {round(cumtime * 1000)}")
+    raw.write_text("\n".join(own) + "\n")
+    Path(f"{raw}.cumulative").write_text("\n".join(cumulative) + "\n")
 
 
 def child_stages(dump: Path, work: Path) -> dict:
-    """The stage functions called directly on the dump, without Prefect."""
-    import hashlib
-
+    """The stage functions called directly on the dump, without Prefect, block by block as the
+    loader reads a JSON Lines dump (whole when the loader has no blocks); extraction in this one
+    process (the flow spreads it over worker processes)."""
     import polars as pl
 
-    from transforms.dumps import parse_dump
+    import flows.ingest as ingest
+    import flows.pipeline as pipeline
+    from expectations.runner import run_checks
+    from transforms.dumps import parse_jsonl
     from transforms.extract import extract_claims
     from transforms.language import detect_languages
     from transforms.sentences import DRONE_PATTERN
     from warehouse import db
+    from warehouse.marts import build_marts
 
     s: dict[str, float] = {}
     cpu: dict[str, float] = {}
-    counts: dict[str, int] = {}
+    hwm: dict[str, float] = {}  # the process's peak RSS once the stage has run (which stage raised it)
+    counts: dict[str, int] = {"records": 0, "documents": 0, "rejects": 0, "prefilter_passed": 0, "claims": 0,
+                              "claim_places": 0, "documents_with_claims": 0, "blocks": 0}
 
     def timed(name: str, fn, *args, **kwargs):
         t, c = time.perf_counter(), time.process_time()
         value = fn(*args, **kwargs)
-        s[name], cpu[name] = time.perf_counter() - t, time.process_time() - c
-        print(f"[stages] {name}: {s[name]:.2f} s (cpu {cpu[name]:.2f} s)", file=sys.stderr)
+        s[name] = s.get(name, 0.0) + time.perf_counter() - t
+        cpu[name] = cpu.get(name, 0.0) + time.process_time() - c
+        hwm[name] = vm_hwm_mib()
         return value
 
-    data = timed("pull: read bytes", dump.read_bytes)
-    timed("pull: sha256 fingerprint", lambda: hashlib.sha256(data).hexdigest())
-    docs, rejects = timed("parse: JSON Lines to documents", parse_dump, data, dump.name, str(dump))
-    del data
-    counts.update(records=docs.height + rejects.height, documents=docs.height, rejects=rejects.height)
-    docs = timed("language detection", detect_languages, docs)
-    docs = timed("content hash (map_elements sha256)", lambda: docs.with_columns(
-        content_hash=pl.col("text").map_elements(db.content_hash, return_dtype=pl.String)))
-    candidates = timed("pre-filter (lowercase + DRONE_PATTERN)", lambda: docs.filter(
-        pl.col("text").str.to_lowercase().str.contains(DRONE_PATTERN)))
-    counts["prefilter_passed"] = candidates.height
-    claims, places = timed("extraction (sentences + parser) on pre-filtered", extract_claims, candidates)
-    counts.update(claims=claims.height, claim_places=places.height)
-
-    warehouse = work / "stages.duckdb"
     for p in work.glob("stages*"):
-        p.unlink()
-    import flows.ingest as ingest
-    import flows.pipeline as pipeline
-    from expectations.runner import run_checks
-    from warehouse.marts import build_marts
-
+        if p.is_file():
+            p.unlink()
+    spy = Profiler(Path(os.environ["BENCH_PROFILE"])).start() if os.environ.get("BENCH_PROFILE") else None
+    warehouse = work / "stages.duckdb"
     run_id = "bench-stages"
     timed("prepare warehouse (migrate, regions, towns)", pipeline.prepare_warehouse.fn, warehouse, run_id, [str(dump)])
     con = db.connect(warehouse)
-    new, conflicting = timed("load: split known ids", ingest.split_known, con, docs)
-    new = new.unique(subset="id", keep="first", maintain_order=True)
-    all_rejects = ingest.reject_ids(pl.concat([rejects, ingest.conflict_rejects(conflicting)]))
 
-    def load() -> None:
-        with db.transaction(con):
-            db.insert_new(con, "documents", new.with_columns(first_run_id=pl.lit(run_id)))
-            db.insert_new(con, "extracted_claims", claims.with_columns(run_id=pl.lit(run_id)))
-            db.insert_new(con, "claim_places", places.unique(subset=["claim_id", "name"], keep="first"))
-            db.insert_new(con, "rejected", all_rejects.with_columns(first_run_id=pl.lit(run_id)))
+    try:
+        from flows.pull import BLOCK_BYTES, JsonLinesStream
 
-    timed("load: insert documents, claims, places, rejects", load)
-    timed("checks (SQL checks + GX + Data Docs)", run_checks, con, work / "stages-docs")
-    timed("marts", build_marts, con)
-    timed("checkpoint", db.run, con, "checkpoint")
+        stream = JsonLinesStream(open(dump, "rb"), False, BLOCK_BYTES)  # noqa: SIM115
+        blocks = stream.blocks()
+    except ImportError:  # a loader without blocks: the whole file is one block
+        stream, blocks = None, iter([(dump.read_bytes(), 1)])
+    while True:
+        item = timed("pull: read and sha256, in blocks", next, blocks, None)
+        if item is None:
+            break
+        block, first_line = item
+        counts["blocks"] += 1
+        docs, rejects = timed("parse: JSON Lines to documents", parse_jsonl, block, str(dump), first_line=first_line)
+        del block
+        counts["records"] += docs.height + rejects.height
+        counts["documents"] += docs.height
+        counts["rejects"] += rejects.height
+        docs = timed("language detection", detect_languages, docs)
+        docs = timed("content hash (map_elements sha256)", lambda d=docs: d.with_columns(
+            content_hash=pl.col("text").map_elements(db.content_hash, return_dtype=pl.String)))
+        new, conflicting = timed("load: split known ids", ingest.split_known, con, docs)
+        new = new.unique(subset="id", keep="first", maintain_order=True)
+        candidates = timed("pre-filter (lowercase + DRONE_PATTERN)", lambda n=new: n.filter(
+            pl.col("text").str.to_lowercase().str.contains(DRONE_PATTERN)))
+        counts["prefilter_passed"] += candidates.height
+        claims, places = timed("extraction on pre-filtered (sentences + parser, 1 process)", extract_claims, candidates)
+        counts["claims"] += claims.height
+        counts["claim_places"] += places.height
+        counts["documents_with_claims"] += claims["document_id"].n_unique() if claims.height else 0
+        all_rejects = ingest.reject_ids(pl.concat([rejects, ingest.conflict_rejects(conflicting)]))
+
+        def load() -> None:
+            with db.transaction(con):
+                db.insert_new(con, "documents", new.with_columns(first_run_id=pl.lit(run_id)))
+                db.insert_new(con, "extracted_claims", claims.with_columns(run_id=pl.lit(run_id)))
+                db.insert_new(con, "claim_places", places.unique(subset=["claim_id", "name"], keep="first"))
+                db.insert_new(con, "rejected", all_rejects.with_columns(first_run_id=pl.lit(run_id)))
+
+        timed("load: insert documents, claims, places, rejects", load)
+    if stream is not None:
+        stream.close()
+    for name in list(s):
+        print(f"[stages] {name}: {s[name]:.2f} s (cpu {cpu[name]:.2f} s)", file=sys.stderr)
+    for name, fn, args in (
+        ("checks (SQL checks + GX + Data Docs)", run_checks, (con, work / "stages-docs")),
+        ("marts", build_marts, (con,)),
+        ("checkpoint", db.run, (con, "checkpoint")),
+    ):
+        timed(name, fn, *args)
+        print(f"[stages] {name}: {s[name]:.2f} s (cpu {cpu[name]:.2f} s)", file=sys.stderr)
     con.close()
     timed("publish (snapshot copy)", db.publish, warehouse)
+    print(f"[stages] publish: {s['publish (snapshot copy)']:.2f} s", file=sys.stderr)
+    if spy is not None:
+        spy.stop()
+    peak = vm_hwm_mib()
     if counts["records"] <= 200_000:
-        # the flow's load_source body without Prefect: shows what Prefect's threads cost the work
+        # the flow's load_source body without Prefect, extraction in this process: with the flow's
+        # load_source time it shows what Prefect and the worker processes cost or save
         direct = work / "stages-direct.duckdb"
         pipeline.prepare_warehouse.fn(direct, run_id, [str(dump)])
         con = db.connect(direct)
-        timed("whole ingest_source, no Prefect (pull, parse, extract, load)", ingest.ingest_source, con, str(dump), run_id)
+        timed("whole ingest_source, no Prefect, 1 process", ingest.ingest_source, con, str(dump), run_id)
+        print(f"[stages] ingest_source direct: {s['whole ingest_source, no Prefect, 1 process']:.2f} s", file=sys.stderr)
         con.close()
-    return {"stage_s": s, "stage_cpu_s": cpu, "counts": counts, "process_peak_rss_mib": vm_hwm_mib(),
+    return {"stage_s": s, "stage_cpu_s": cpu, "stage_peak_rss_mib": hwm, "counts": counts, "process_peak_rss_mib": peak,
             "warehouse_mib": warehouse.stat().st_size / 2**20}
 
 
 # --------------------------------------------------------------------------- orchestration
+
+
+class ChildFailed(RuntimeError):
+    """A measuring subprocess exited with an error (its stderr is above)."""
 
 
 def _py() -> list[str]:
@@ -342,7 +424,7 @@ def _child(args: list[str], profile: Path | None = None) -> dict:
     t = time.perf_counter()
     proc = subprocess.run(cmd, cwd=ROOT, env=env)
     if proc.returncode != 0:
-        raise SystemExit(f"benchmark child failed ({proc.returncode}): {' '.join(cmd)}")
+        raise ChildFailed(f"benchmark child failed ({proc.returncode}): {' '.join(cmd)}")
     out = json.loads(result_file.read_text())
     out["subprocess_wall_s"] = time.perf_counter() - t
     result_file.unlink()
@@ -385,6 +467,7 @@ def summarise_profile(raw: Path, top: int = 25) -> dict:
     from collections import Counter
 
     own, total, functions, n, background = Counter(), Counter(), Counter(), 0, 0
+    cumulative = Path(f"{raw}.cumulative")  # cProfile's inclusive times (see _write_cprofile_stacks)
     for line in raw.read_text().splitlines():
         stack, _, count = line.rpartition(" ")
         if not count.isdigit():
@@ -403,8 +486,16 @@ def summarise_profile(raw: Path, top: int = 25) -> dict:
             total[f] += c
         for f in {_function(f) for f in frames}:
             functions[f] += c
+    if cumulative.exists():
+        total.clear()
+        functions.clear()
+        for line in cumulative.read_text().splitlines():
+            frame, _, count = line.rpartition(" ")
+            total[frame] = int(count)
+            functions[_function(frame)] += int(count)
     rel = lambda k: k.replace(str(ROOT) + "/", "").replace(".venv/lib/python3.11/site-packages/", "")  # noqa: E731
     return {"samples": n, "background_thread_samples": background,
+            "tool": "cProfile (main thread; ms)" if cumulative.exists() else "py-spy (50 Hz samples)",
             "self": [(round(100 * v / n, 1), rel(k)) for k, v in own.most_common(top)],
             "total": [(round(100 * v / n, 1), rel(k)) for k, v in total.most_common(top * 4)
                       if not any(s in k for s in _WRAPPERS)][:top],
@@ -425,31 +516,45 @@ _WRAPPERS = ("importlib", "<module>", "run_bench.py", "contextlib.py", "threadin
 def bench_size(n: int, seed: int, profile: bool, skip_stages: bool) -> dict:
     dump = ensure_dump(n, seed)
     new = ensure_dump(max(1, n // 100), seed + 1, start=n)
+    appended = ensure_dump(max(1, n // 100), seed + 3, start=n + max(1, n // 100))
     tiny = ensure_dump(TINY, seed + 2, start=10**9)
     work = OUT_DIR / f"work-{n}"
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
-    result: dict = {"documents": n, "dump_mib": dump.stat().st_size / 2**20, "new_documents": max(1, n // 100)}
+    result: dict = {"documents": n, "dump_mib": dump.stat().st_size / 2**20, "new_documents": max(1, n // 100),
+                    "code_before": code_version()}
     result["load_before"] = load_avg()
     print(f"== {n}: floor", file=sys.stderr)
     result["floor"] = _child(["floor", str(dump)])
     print(f"== {n}: flow", file=sys.stderr)
-    result["flow"] = _child(["flow", str(dump), str(new), str(tiny), str(work)])
+    result["flow"] = _child(["flow", str(dump), str(new), str(appended), str(tiny), str(work)])
     result["load_after_flow"] = load_avg()
     if not skip_stages:
         print(f"== {n}: stages", file=sys.stderr)
-        result["stages"] = _child(["stages", str(dump), str(work)])
+        raw = OUT_DIR / f"profile-{n}-stages.txt" if profile else None
+        result["stages"] = _child(["stages", str(dump), str(work)], profile=raw)
+        if raw is not None:
+            result["profile_stages"] = summarise_profile(raw) | {"file": str(raw.relative_to(ROOT))}
     if profile:
-        print(f"== {n}: profile (py-spy, flow, full run only)", file=sys.stderr)
+        print(f"== {n}: profile (flow, full run only)", file=sys.stderr)
         raw = OUT_DIR / f"profile-{n}.txt"
         shutil.rmtree(work, ignore_errors=True)
         work.mkdir(parents=True)
-        _child(["flow", str(dump), "-", str(tiny), str(work), "--only-full"], profile=raw)
+        _child(["flow", str(dump), "-", "-", str(tiny), str(work), "--only-full"], profile=raw)
         result["profile"] = summarise_profile(raw)
         result["profile"]["file"] = str(raw.relative_to(ROOT))
     result["load_after"] = load_avg()
+    result["code_after"] = code_version()
     shutil.rmtree(work, ignore_errors=True)
     return result
+
+
+def code_version() -> str:
+    """HEAD and how many files of the pipeline differ from it (others commit while we measure)."""
+    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    dirty = subprocess.run(["git", "status", "--porcelain", "flows", "transforms", "warehouse", "expectations"],
+                           cwd=ROOT, capture_output=True, text=True).stdout.strip().splitlines()
+    return f"{head}" + (f" + {len(dirty)} uncommitted file(s)" if dirty else "")
 
 
 # --------------------------------------------------------------------------- report
@@ -482,6 +587,9 @@ def derive(r: dict) -> dict:
     if "one_percent_new" in flow:
         d["one_percent_new_wall_s"] = flow["one_percent_new"]["wall_s"]
         d["one_percent_new_share_of_full"] = flow["one_percent_new"]["wall_s"] / full["wall_s"]
+    if "one_percent_appended" in flow:
+        d["one_percent_appended_wall_s"] = flow["one_percent_appended"]["wall_s"]
+        d["one_percent_appended_share_of_full"] = flow["one_percent_appended"]["wall_s"] / full["wall_s"]
     if "stages" in r:
         d["stage_docs_per_s"] = {k: (n / v if v > 0 else None) for k, v in r["stages"]["stage_s"].items()}
     return d
@@ -510,11 +618,15 @@ def render_md(run: dict) -> str:
             f"## {entry['date']}",
             "",
             f"Machine: {m['nproc']} cores ({m['cpu']}), {m['memory_gib']} GiB; Python {m['python']}, "
-            f"DuckDB {m['duckdb']}, polars {m['polars']}, Prefect {m['prefect']}; git {entry.get('git', '?')}.",
+            f"DuckDB {m['duckdb']}, polars {m['polars']}, Prefect {m['prefect']}; git {entry.get('git', '?')}; "
+            f"extraction workers: {entry.get('workers', 'one per core')}.",
             "Shared with other engineers while measured: load averages (1, 5, 15 min) are given per size.",
             "",
         ]
         sizes = entry["sizes"]
+        if not sizes:
+            continue
+        lines[-2:-2] = [f"Code measured: {sizes[0].get('code_before', '?')} at the start, {sizes[-1].get('code_after', '?')} at the end."]
         header = "| | " + " | ".join(f"{r['documents']:,} docs" for r in sizes) + " | target |"
         lines += [header, "|---" * (len(sizes) + 2) + "|"]
 
@@ -540,6 +652,9 @@ def render_md(run: dict) -> str:
         row("1 % new (separate file): wall", [_fmt(d.get("one_percent_new_wall_s"), " s", 2) for d in ds])
         row("1 % new / full run", [_fmt(100 * d["one_percent_new_share_of_full"], " %") if "one_percent_new_share_of_full" in d else "–"
                                     for d in ds], "≈ 1 %")
+        row("1 % appended to the dump: wall", [_fmt(d.get("one_percent_appended_wall_s"), " s", 2) for d in ds])
+        row("1 % appended / full run", [_fmt(100 * d["one_percent_appended_share_of_full"], " %")
+                                         if "one_percent_appended_share_of_full" in d else "–" for d in ds], "≈ 1 %")
         row("Prefect overhead, full run (wall − task bodies)", [_fmt(d["prefect_overhead_s"], " s", 2) for d in ds], "< 2 s")
         row("Prefect overhead, 200-doc run", [_fmt(d["prefect_overhead_tiny_s"], " s", 2) for d in ds], "< 2 s")
         row("Prefect temporary server start (not in the above)", [_fmt(d["server_start_s"], " s") for d in ds])
@@ -550,30 +665,37 @@ def render_md(run: dict) -> str:
             lines += ["Stages called directly on the same dump, without Prefect (seconds, and documents of the",
                       "dump per second; the extraction only sees what the pre-filter passed):", ""]
             staged = [r for r in sizes if "stages" in r]
-            lines += ["| stage | " + " | ".join(f"{r['documents']:,}: wall s | CPU s | docs/s (wall)" for r in staged) + " |",
-                      "|---" + "|---|---|---" * len(staged) + "|"]
+            lines += ["| stage | " + " | ".join(f"{r['documents']:,}: wall s | CPU s | docs/s (wall) | peak RSS after, MiB"
+                                                for r in staged) + " |",
+                      "|---" + "|---|---|---|---" * len(staged) + "|"]
             stages = list(dict.fromkeys(k for r in staged for k in r["stages"]["stage_s"]))
             for stage in stages:
                 cells = []
                 for r in staged:
                     sec = r["stages"]["stage_s"].get(stage)
                     cpu = r["stages"].get("stage_cpu_s", {}).get(stage)
-                    cells.append(f"{_fmt(sec, '', 2)} | {_fmt(cpu, '', 2)} | {_fmt(r['documents'] / sec) if sec else '–'}")
+                    peak = r["stages"].get("stage_peak_rss_mib", {}).get(stage)
+                    cells.append(f"{_fmt(sec, '', 2)} | {_fmt(cpu, '', 2)} | {_fmt(r['documents'] / sec) if sec else '–'} | "
+                                 f"{_fmt(peak, '', 0)}")
                 lines.append(f"| {stage} | " + " | ".join(cells) + " |")
             for r in staged:
                 c = r["stages"]["counts"]
                 lines.append("")
                 lines.append(f"{r['documents']:,} records: {c['documents']:,} documents, {c['rejects']:,} rejects, "
-                             f"{c['prefilter_passed']:,} passed the pre-filter, {c['claims']:,} claims; "
+                             f"{c['prefilter_passed']:,} passed the pre-filter, {c.get('documents_with_claims', 0):,} of them gave "
+                             f"{c['claims']:,} claims; "
                              f"stage process peak RSS {r['stages']['process_peak_rss_mib']:,.0f} MiB.")
             lines.append("")
         for r in sizes:
-            if "profile" in r:
-                p = r["profile"]
-                lines += [f"Profile of the {r['documents']:,}-document flow run, full load only (py-spy attached after "
-                          f"the warm-up, 50 Hz, {p['samples']:,} main-thread samples; "
-                          f"{p.get('background_thread_samples', 0):,} samples of background threads, mostly waiting, left out; "
-                          f"`{p['file']}`, collapsed stacks, opens in speedscope.app). Own time:", "", "```"]
+            for key, what in (("profile", "the flow process during the full run (Prefect, loading, checks; extraction "
+                                          "runs in worker processes and is not in it)"),
+                              ("profile_stages", "the stages run (every stage in one process, extraction included)")):
+                if key not in r:
+                    continue
+                p = r[key]
+                lines += [f"Profile of {what}, {r['documents']:,} documents: {p.get('tool', 'py-spy (50 Hz samples)')}, "
+                          f"{p['samples']:,} main-thread units; {p.get('background_thread_samples', 0):,} of background "
+                          f"threads (mostly waiting) left out; `{p['file']}` (not committed). Own time:", "", "```"]
                 lines += [f"{pct:5.1f}%  {frame}" for pct, frame in p["self"][:20]]
                 lines += ["```", "", "Inclusive time by function (all its lines; Prefect's wrappers left out):", "", "```"]
                 lines += [f"{pct:5.1f}%  {frame}" for pct, frame in p.get("functions", p["total"])[:25]]
@@ -588,6 +710,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--profile", action="store_true", help="py-spy the flow at the smallest size")
     parser.add_argument("--no-stages", action="store_true", help="skip the direct per-stage timing")
+    parser.add_argument("--workers", type=int, help="extraction processes of the flow (DRONEWATCH_WORKERS; "
+                                                     "default one per core)")
     parser.add_argument("--no-write", action="store_true", help="print, do not write results files")
     parser.add_argument("--render", action="store_true", help="only rewrite results.md from results.json")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
@@ -600,8 +724,9 @@ def main(argv: list[str] | None = None) -> int:
         if kind == "floor":
             out = child_floor(Path(rest[0]))
         elif kind == "flow":
-            dump, new, tiny, work = rest
-            out = child_flow(Path(dump), None if new == "-" else Path(new), Path(tiny), Path(work), args.only_full)
+            dump, new, appended, tiny, work = rest
+            out = child_flow(Path(dump), None if new == "-" else Path(new), None if appended == "-" else Path(appended),
+                             Path(tiny), Path(work), args.only_full)
         else:
             out = child_stages(Path(rest[0]), Path(rest[1]))
         args.result.write_text(json.dumps(out, default=str))
@@ -611,6 +736,8 @@ def main(argv: list[str] | None = None) -> int:
         history = json.loads(RESULTS_JSON.read_text())["history"]
         RESULTS_MD.write_text(render_md({"machine": history[0]["machine"], "history": history}))
         return 0
+    if args.workers:
+        os.environ["DRONEWATCH_WORKERS"] = str(args.workers)  # the flow children read it
     sizes = [20_000] if args.quick else sorted(args.sizes)
     OUT_DIR.mkdir(parents=True, exist_ok=True)
     try:
@@ -618,23 +745,27 @@ def main(argv: list[str] | None = None) -> int:
     except OSError:
         git = "?"
     entry = {"date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "machine": machine(), "git": git,
-             "quick": args.quick, "sizes": []}
-    for i, n in enumerate(sizes):
-        entry["sizes"].append(bench_size(n, args.seed, profile=args.profile and i == 0, skip_stages=args.no_stages))
-    for r in entry["sizes"]:
-        r["derived"] = derive(r)
-    summary = {str(r["documents"]): {k: v for k, v in r["derived"].items() if k != "stage_docs_per_s"} for r in entry["sizes"]}
-    print(json.dumps(summary, indent=1, default=str))
-    if args.no_write:
-        return 0
+             "quick": args.quick, "workers": os.environ.get("DRONEWATCH_WORKERS", "one per core"), "sizes": []}
     history = json.loads(RESULTS_JSON.read_text())["history"] if RESULTS_JSON.exists() else []
     if args.quick:
         history = [h for h in history if not h.get("quick")]  # keep one smoke run at most
     history.insert(0, entry)
-    RESULTS_JSON.write_text(json.dumps({"history": history}, indent=1, default=str) + "\n")
-    RESULTS_MD.write_text(render_md({"machine": entry["machine"], "history": history}))
-    print(f"wrote {RESULTS_MD.relative_to(ROOT)} and {RESULTS_JSON.relative_to(ROOT)}", file=sys.stderr)
-    return 0
+    failed = False
+    for i, n in enumerate(sizes):
+        try:
+            r = bench_size(n, args.seed, profile=args.profile and i == 0, skip_stages=args.no_stages)
+        except ChildFailed as e:
+            print(f"{n}: {e}", file=sys.stderr)
+            failed = True
+            continue
+        r["derived"] = derive(r)
+        entry["sizes"].append(r)
+        print(json.dumps({k: v for k, v in r["derived"].items() if k != "stage_docs_per_s"}, indent=1, default=str))
+        if not args.no_write:  # after each size: a later failure keeps what was measured
+            RESULTS_JSON.write_text(json.dumps({"history": history}, indent=1, default=str) + "\n")
+            RESULTS_MD.write_text(render_md({"machine": entry["machine"], "history": history}))
+            print(f"wrote {RESULTS_MD.relative_to(ROOT)} and {RESULTS_JSON.relative_to(ROOT)}", file=sys.stderr)
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
