@@ -49,18 +49,10 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--source", action="append", metavar="URI", dest="sources",
                      help="a dump file, a folder (read recursively), a glob, or an http(s) URL; "
                           f"repeatable (default: the bundled samples in {defaults.sources[0]})")
-    run.add_argument("--warehouse", type=Path, default=defaults.warehouse, metavar="PATH",
-                     help=f"the DuckDB warehouse file (default: {defaults.warehouse})")
-    run.add_argument("--report-dir", type=Path, default=defaults.report_dir, metavar="DIR",
-                     help=f"where the data-quality reports go (default: {defaults.report_dir})")
+    add_writer_arguments(run, defaults)
     run.add_argument("--fail-on", choices=["error", "warning", "never"], default="never",
                      help="exit with status 1 when a new finding of this severity (or worse) appears")
-    run.add_argument("--wait", type=float, default=defaults.lock_wait_seconds, metavar="SECONDS",
-                     help="if another run is writing the warehouse, wait this long before giving up "
-                          "(default: %(default)s)")
     run.add_argument("--json", action="store_true", help="print the summary as JSON")
-    run.add_argument("--verbose", action="store_true", help="show Prefect's flow and task logs")
-    add_scale_out_arguments(run)
 
     sql = commands.add_parser(
         "sql", help="query the published snapshot (read-only): a query, stdin, or an interactive prompt",
@@ -95,15 +87,8 @@ def build_parser() -> argparse.ArgumentParser:
                     "improved), replace each document's claims and places, print how many claims were "
                     "added, removed, changed and unchanged; then validate and publish like `run`.",
     )
-    rebuild.add_argument("--warehouse", type=Path, default=defaults.warehouse, metavar="PATH",
-                         help=f"the DuckDB warehouse file (default: {defaults.warehouse})")
-    rebuild.add_argument("--report-dir", type=Path, default=defaults.report_dir, metavar="DIR",
-                         help=f"where the data-quality reports go (default: {defaults.report_dir})")
-    rebuild.add_argument("--wait", type=float, default=defaults.lock_wait_seconds, metavar="SECONDS",
-                         help="if another run is writing the warehouse, wait this long (default: %(default)s)")
+    add_writer_arguments(rebuild, defaults)
     rebuild.add_argument("--json", action="store_true", help="print the summary as JSON")
-    rebuild.add_argument("--verbose", action="store_true", help="show Prefect's flow and task logs")
-    add_scale_out_arguments(rebuild)
 
     serve = commands.add_parser(
         "serve", help="run the pipeline on a schedule (a Prefect deployment served by this process)",
@@ -116,20 +101,25 @@ def build_parser() -> argparse.ArgumentParser:
     when.add_argument("--interval", type=float, metavar="SECONDS", help="run every SECONDS seconds")
     serve.add_argument("--source", action="append", metavar="URI", dest="sources",
                        help="as for `run`; repeatable (default: the bundled samples)")
-    serve.add_argument("--warehouse", type=Path, default=defaults.warehouse, metavar="PATH",
-                       help=f"the DuckDB warehouse file (default: {defaults.warehouse})")
-    serve.add_argument("--report-dir", type=Path, default=defaults.report_dir, metavar="DIR",
-                       help=f"where the data-quality reports go (default: {defaults.report_dir})")
-    serve.add_argument("--wait", type=float, default=300, metavar="SECONDS",
-                       help="a run that finds the warehouse locked by another writer waits this long, "
-                            "then is skipped (logged) (default: %(default)s)")
+    add_writer_arguments(serve, defaults, wait_seconds=300,
+                         wait_help="a run that finds the warehouse locked by another writer waits this long, "
+                                   "then is skipped (logged)")
     serve.add_argument("--name", default="dronewatch-scheduled", help="the deployment's name (default: %(default)s)")
-    serve.add_argument("--verbose", action="store_true", help="show Prefect's flow and task logs")
-    add_scale_out_arguments(serve)
     return parser
 
 
-def add_scale_out_arguments(parser: argparse.ArgumentParser) -> None:
+def add_writer_arguments(parser: argparse.ArgumentParser, defaults, wait_seconds: float | None = None,
+                         wait_help: str = "if another run is writing the warehouse, wait this long before "
+                                          "giving up") -> None:
+    """The options of the commands that write the warehouse: run, rebuild, serve."""
+    parser.add_argument("--warehouse", type=Path, default=defaults.warehouse, metavar="PATH",
+                        help=f"the DuckDB warehouse file (default: {defaults.warehouse})")
+    parser.add_argument("--report-dir", type=Path, default=defaults.report_dir, metavar="DIR",
+                        help=f"where the data-quality reports go (default: {defaults.report_dir})")
+    parser.add_argument("--wait", type=float, metavar="SECONDS",
+                        default=defaults.lock_wait_seconds if wait_seconds is None else wait_seconds,
+                        help=f"{wait_help} (default: %(default)s)")
+    parser.add_argument("--verbose", action="store_true", help="show Prefect's flow and task logs")
     parser.add_argument("--dask-address", metavar="ADDRESS",
                         help="extract claims on this Dask cluster (e.g. tcp://10.0.0.5:8786) instead of local "
                              "processes; needs the 'dask' extra")
