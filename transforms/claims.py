@@ -11,6 +11,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import Any
 
 from transforms.numbers import NumberMention, find_numbers, word_value
 from transforms.speakers import SpeakerMention, channel_mention, find_speakers, title_region_phrase
@@ -394,29 +395,105 @@ def _outcome_at(sentence: str, start: int, end: int, lo: int = 0, hi: int | None
 # ---------------------------------------------------------------------------------- the parser
 
 def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
-    """Claims (CLAIM_SCHEMA dicts) and their towns (CLAIM_PLACE_SCHEMA dicts) of one document."""
+    """Claims (CLAIM_SCHEMA dicts) and their towns (CLAIM_PLACE_SCHEMA dicts) of one document.
+
+    The steps run in this order because each reads what the ones before decided: a speaker's
+    region fills a figure without a place, totals are linked once speakers and regions are known,
+    a breakdown item inherits its total's window, and repeats are merged last.
+    """
+    ctx = _read_document(doc)
+    if ctx is None:
+        return [], []
+    claims = _claims_of_sentences(ctx)
+    if not claims:
+        return [], []
+    _assign_speakers_and_regions(ctx, claims)
+    claims = _drop_related_headlines(ctx, claims)
+    claims = _add_pronoun_repeats(ctx, claims)
+    claims = _add_debris(claims, ctx.work, ctx.sentences, ctx.text)
+    for c in claims:
+        if c.speaker is None:
+            c.speaker = _speaker_for(ctx, c.sent, c.num_start) or _default_speaker(ctx, c.sent)
+    claims = _drop_type_breakdowns(claims, ctx.sentences, ctx.text, ctx.lang)
+    _link_breakdowns(ctx, claims)
+    _link_region_tallies(ctx, claims)
+    _mark_unplaced_totals(claims)
+    _assign_windows(ctx, claims)
+    _resolve_towns(ctx, claims)
+    keep, remap = _merge_repeats(ctx, claims)
+    return _rows(ctx, claims, keep, remap)
+
+
+@dataclass
+class _DocContext:
+    """One document while it is parsed: its text, the sentences read and what the steps look up."""
+
+    doc: DocumentInput
+    text: str
+    lang: str
+    sentences: tuple[tuple[int, int], ...]   # the article's sentences, cut before "Read also"
+    cand: set[int]                           # drone sentences
+    work: list[int]                          # drone sentences and the ones read with them
+    speakers: list[SpeakerMention]
+    sp_sent: list[tuple[int, SpeakerMention]]   # (sentence index, speaker)
+    channel_speaker: SpeakerMention | None
+    places_api: Any
+    doc_regions: list[str] = field(default_factory=list)      # regions named in the sentences read
+    context_regions: set[str] = field(default_factory=set)    # those and the speakers' regions
+    place_cache: dict[int, list] = field(default_factory=dict)
+    formula: list[SpeakerMention | None] = field(default_factory=list)   # the ministry's formula, once looked up
+
+    def sentence(self, i: int) -> str:
+        s, e = self.sentences[i]
+        return self.text[s:e]
+
+
+# ---------------------------------------------------------------- reading the document
+
+def _read_document(doc: DocumentInput) -> _DocContext | None:
+    """The sentences to read, the speakers near them and the regions they name; None without a drone sentence."""
     places_api = _places_api()
-    text = doc.text
-    lang = doc.lang or "en"
-    sentences = doc.sentences
-    cand = set(doc.candidates)
-    # page furniture: nothing after "ЕЩЕ ПО ТЕМЕ" / "Read also" belongs to the article
+    text, lang = doc.text, doc.lang or "en"
+    sentences, cand = _cut_related(text, doc.sentences, set(doc.candidates))
+    if not cand:
+        return None
+    work = _work_sentences(text, sentences, cand, lang)
+    speakers = _speakers_near(text, sentences, work)
+    starts = [s for s, _ in sentences]
+    sp_sent = [(max(0, bisect.bisect_right(starts, sp.start) - 1), sp) for sp in speakers]
+    ctx = _DocContext(doc=doc, text=text, lang=lang, sentences=sentences, cand=cand, work=work,
+                      speakers=speakers, sp_sent=sp_sent,
+                      channel_speaker=channel_mention(doc.channel) if doc.channel else None,
+                      places_api=places_api)
+    ctx.doc_regions = [p.region_code for i in work for p in _places_in(ctx, i)
+                       if p.kind in ("region", "water") and p.region_code]
+    ctx.context_regions = set(ctx.doc_regions) | {sp.region_code for sp in speakers if sp.region_code}
+    return ctx
+
+
+def _cut_related(text: str, sentences: tuple[tuple[int, int], ...],
+                 cand: set[int]) -> tuple[tuple[tuple[int, int], ...], set[int]]:
+    """Page furniture: nothing after "ЕЩЕ ПО ТЕМЕ" / "Read also" belongs to the article."""
     for k, (a, b) in enumerate(sentences):
         if _RELATED.match(text[a:b]):
-            cand = {i for i in cand if i < k}
-            sentences = sentences[:k]
-            break
-    if not cand:
-        return [], []
-    # read the sentence after a drone sentence too: breakdowns go on without the noun
+            return sentences[:k], {i for i in cand if i < k}
+    return sentences, cand
+
+
+def _work_sentences(text: str, sentences: tuple[tuple[int, int], ...], cand: set[int], lang: str) -> list[int]:
+    """The drone sentences and the two after each: breakdowns go on without the noun.
+
+    A breakdown with one item per line goes on as long as the lines do.
+    """
     work_set = cand | {i + k for i in cand for k in (1, 2) if i + k < len(sentences)}
-    # a breakdown with one item per line goes on as long as the lines do
     for i in range(1, len(sentences)):
         if i - 1 in work_set and i not in work_set and _is_list_item(text[sentences[i][0]:sentences[i][1]], lang):
             work_set.add(i)
-    work = sorted(work_set)
-    # speakers: the headline and the stretch around the drone sentences, not a whole long page
-    speakers: list[SpeakerMention] = []
+    return sorted(work_set)
+
+
+def _speakers_near(text: str, sentences: tuple[tuple[int, int], ...], work: list[int]) -> list[SpeakerMention]:
+    """Speakers of the headline and the stretch around the drone sentences, not of a whole long page."""
     windows = [(0, min(3, len(sentences)))] + [(max(0, i - 3), min(len(sentences), i + 4)) for i in work]
     merged: list[tuple[int, int]] = []
     for lo, hi in sorted(windows):
@@ -424,397 +501,506 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
             merged[-1] = (merged[-1][0], max(merged[-1][1], hi))
         else:
             merged.append((lo, hi))
+    speakers: list[SpeakerMention] = []
     for lo, hi in merged:
         a, b = sentences[lo][0], sentences[hi - 1][1]
         speakers += [replace(sp, start=sp.start + a, end=sp.end + a) for sp in find_speakers(text[a:b])]
+    return speakers
 
-    place_cache: dict[int, list] = {}
 
-    def places_in(i: int) -> list:
-        if i not in place_cache:
-            s, e = sentences[i]
-            found = []
-            for p in places_api.find_places(text[s:e]):
-                if p.kind == "locality" and any(sp.start <= s + p.start < sp.end for sp in speakers):
-                    continue  # "Гусев" the governor, not the town
-                if p.surface.isupper() and len(p.surface) > 3 or _METONYM_AFTER.match(text[s + p.end:s + p.end + 30]):
-                    continue  # "KYIV (Reuters) -", "Moscow launched", "Moscow time"
-                if p.kind == "locality" and re.search(r"(?:ого|его|ому|ему|ым|им|ой|ей)$", p.surface) and re.match(
-                        r"\s+[а-яё]{3,}", text[s + p.end:s + p.end + 12]) and not re.match(
-                        r"\s+(?:район|округ|город|посел|сел|деревн|област)", text[s + p.end:s + p.end + 12]):
-                    continue  # "со стороны Северного мола": an adjective of a common noun, not the town
-                if _TITLE_NEAR.search(text[s:e][:p.start]) or re.search(
-                        r"(?:командуванн\w*|командовани\w*|command)\s*[«“\"]?\s*$", text[s:e][:p.start], re.I):
-                    p = replace(p, kind="speaker_" + p.kind)
-                found.append(replace(p, start=p.start + s, end=p.end + s))
-            # "над Брянской" with the noun left out: read the adjective as "Брянской области"
-            for m in re.finditer(r"\b(?:над|в|у|по|и|та|і|,)\s+([А-ЯЁІЇЄ][\w'’-]+(?:ской|ській|ської|цкой|ской|зькій|зької|цькій|цької))\b(?!\s+(?:област|обл|ОВА|округ|район|край|республик|регион|регіон))", text[s:e]):
-                if any(q.start <= s + m.start(1) < q.end for q in found):
-                    continue
-                suffix = " області" if lang == "uk" else " области"
-                for q in places_api.find_places(m.group(1) + suffix):
-                    if q.kind == "region":
-                        found.append(replace(q, start=s + m.start(1), end=s + m.end(1), surface=m.group(1)))
-                        break
-            # districts ("у Синельниківському та Дніпровському районах"): a place without a region
-            for m in _DISTRICT.finditer(text[s:e]):
-                if any(q.start < s + m.end() and s + m.start() < q.end for q in found):
-                    continue
-                found.append(places_api.PlaceMention(s + m.start(), s + m.end(), m.group(), "district", None, None, ()))
-            found.sort(key=lambda p: p.start)
-            place_cache[i] = found
-        return place_cache[i]
+# ---------------------------------------------------------------------------- places
 
-    doc_regions = []
-    for i in work:
-        for p in places_in(i):
-            if p.kind in ("region", "water") and p.region_code:
-                doc_regions.append(p.region_code)
+def _places_in(ctx: _DocContext, i: int) -> list:
+    """The places of sentence i in document offsets (a speaker's title place has kind "speaker_...")."""
+    if i not in ctx.place_cache:
+        s, e = ctx.sentences[i]
+        found = _named_places(ctx.text, s, e, ctx.speakers, ctx.places_api)
+        found = _with_regions_without_noun(ctx.text, s, e, ctx.lang, found, ctx.places_api)
+        found = _with_districts(ctx.text, s, e, found, ctx.places_api)
+        found.sort(key=lambda p: p.start)
+        ctx.place_cache[i] = found
+    return ctx.place_cache[i]
 
-    def speaker_region(sp: SpeakerMention | None, deep: bool = True) -> str | None:
-        if sp is None or sp.role not in ("regional_head", "city_head"):
-            return None
-        if sp.region_code:
-            return sp.region_code
-        phrase = title_region_phrase(text, sp)
-        if phrase:
-            for q in places_api.find_places(phrase):
-                if q.region_code:
-                    return q.region_code
-        for adj in re.findall(r"[А-ЯЁІЇЄ][\w'’-]+(?:ської|ской|зької|цької|цкой|зской)", (phrase or "") + " " + sp.speaker):
-            for q in places_api.find_places(adj + (" області" if lang == "uk" else " области")):
-                if q.region_code:
-                    return q.region_code
-        if not deep:
-            return None
-        # a bare "губернатор": the governor named elsewhere in the text
-        for o in speakers:
-            if o is not sp and o.role == sp.role:
-                code = speaker_region(o, deep=False)
-                if code:
-                    return code
-        # "the region's governor": the one region the text is about
-        if len(set(doc_regions)) == 1:
-            return doc_regions[0]
+
+def _named_places(text: str, s: int, e: int, speakers: list[SpeakerMention], places_api) -> list:
+    """The gazetteer's places in text[s:e], less the names that are people, outlets or adjectives."""
+    found = []
+    for p in places_api.find_places(text[s:e]):
+        if p.kind == "locality" and any(sp.start <= s + p.start < sp.end for sp in speakers):
+            continue  # "Гусев" the governor, not the town
+        if p.surface.isupper() and len(p.surface) > 3 or _METONYM_AFTER.match(text[s + p.end:s + p.end + 30]):
+            continue  # "KYIV (Reuters) -", "Moscow launched", "Moscow time"
+        if p.kind == "locality" and re.search(r"(?:ого|его|ому|ему|ым|им|ой|ей)$", p.surface) and re.match(
+                r"\s+[а-яё]{3,}", text[s + p.end:s + p.end + 12]) and not re.match(
+                r"\s+(?:район|округ|город|посел|сел|деревн|област)", text[s + p.end:s + p.end + 12]):
+            continue  # "со стороны Северного мола": an adjective of a common noun, not the town
+        if _TITLE_NEAR.search(text[s:e][:p.start]) or re.search(
+                r"(?:командуванн\w*|командовани\w*|command)\s*[«“\"]?\s*$", text[s:e][:p.start], re.I):
+            p = replace(p, kind="speaker_" + p.kind)
+        found.append(replace(p, start=p.start + s, end=p.end + s))
+    return found
+
+
+def _with_regions_without_noun(text: str, s: int, e: int, lang: str, found: list, places_api) -> list:
+    """ "над Брянской" with the noun left out: the adjective read as "Брянской области"."""
+    found = list(found)
+    for m in re.finditer(r"\b(?:над|в|у|по|и|та|і|,)\s+([А-ЯЁІЇЄ][\w'’-]+(?:ской|ській|ської|цкой|ской|зькій|зької|цькій|цької))\b(?!\s+(?:област|обл|ОВА|округ|район|край|республик|регион|регіон))", text[s:e]):
+        if any(q.start <= s + m.start(1) < q.end for q in found):
+            continue
+        suffix = " області" if lang == "uk" else " области"
+        for q in places_api.find_places(m.group(1) + suffix):
+            if q.kind == "region":
+                found.append(replace(q, start=s + m.start(1), end=s + m.end(1), surface=m.group(1)))
+                break
+    return found
+
+
+def _with_districts(text: str, s: int, e: int, found: list, places_api) -> list:
+    """Districts ("у Синельниківському та Дніпровському районах"): places without a region."""
+    found = list(found)
+    for m in _DISTRICT.finditer(text[s:e]):
+        if any(q.start < s + m.end() and s + m.start() < q.end for q in found):
+            continue
+        found.append(places_api.PlaceMention(s + m.start(), s + m.end(), m.group(), "district", None, None, ()))
+    return found
+
+
+# -------------------------------------------------------------------------- speakers
+
+def _speaker_region(ctx: _DocContext, sp: SpeakerMention | None, deep: bool = True) -> str | None:
+    """The region a regional or city head speaks for: their title, a namesake's, or the text's one region."""
+    if sp is None or sp.role not in ("regional_head", "city_head"):
         return None
+    if sp.region_code:
+        return sp.region_code
+    phrase = title_region_phrase(ctx.text, sp)
+    if phrase:
+        for q in ctx.places_api.find_places(phrase):
+            if q.region_code:
+                return q.region_code
+    for adj in re.findall(r"[А-ЯЁІЇЄ][\w'’-]+(?:ської|ской|зької|цької|цкой|зской)", (phrase or "") + " " + sp.speaker):
+        for q in ctx.places_api.find_places(adj + (" області" if ctx.lang == "uk" else " области")):
+            if q.region_code:
+                return q.region_code
+    if not deep:
+        return None
+    # a bare "губернатор": the governor named elsewhere in the text
+    for o in ctx.speakers:
+        if o is not sp and o.role == sp.role:
+            code = _speaker_region(ctx, o, deep=False)
+            if code:
+                return code
+    # "the region's governor": the one region the text is about
+    if len(set(ctx.doc_regions)) == 1:
+        return ctx.doc_regions[0]
+    return None
 
-    starts = [s for s, _ in sentences]
-    context_regions = set(doc_regions) | {sp.region_code for sp in speakers if sp.region_code}
 
-    def sentence_of(pos: int) -> int:
-        return max(0, bisect.bisect_right(starts, pos) - 1)
+def _last_named(prev: list[SpeakerMention]) -> SpeakerMention:
+    """The last of prev, preferring an official with a region or the ministry."""
+    named = [sp for sp in prev if sp.region_code or sp.role == "defence_ministry"]
+    return (named or prev)[-1]
 
-    sp_sent = [(sentence_of(sp.start), sp) for sp in speakers]
 
-    def speaker_for(i: int, pos: int) -> SpeakerMention | None:
-        same = [sp for k, sp in sp_sent if k == i]
-        if _PRONOUN_SPEAKER.search(text[sentences[i][0]:sentences[i][1]]):
-            # "..., – розповів він": the one named before speaks
-            prev = [sp for k, sp in sp_sent if k < i and sp.role not in ("media",)]
-            if prev:
-                named = [sp for sp in prev if sp.region_code or sp.role == "defence_ministry"]
-                return (named or prev)[-1]
-        # "the governor said that the air force shot down five": who says it, not who did it
-        introducing = [sp for sp in same if sp.end <= pos and _SAID_THAT.match(text[sp.end:pos])]
-        if introducing:
-            return introducing[-1]
-        reporting = [sp for sp in same if _REPORT_VERB.search(text[max(sentences[i][0], sp.start - 45):sp.end + 45])]
-        if reporting:
-            same = reporting
-        elif same and all(sp.role in ("military", "defence_ministry") for sp in same) and any(
-            sp.role not in ("military", "defence_ministry") for k, sp in sp_sent if k in (i - 1, i + 1)
-        ):
-            # "наші захисники з Повітряного командування" acts; the speaker is named next door
-            same = []
-        if same:
-            # prefer a named official with a region over a bare title
-            same.sort(key=lambda sp: (abs(sp.start - pos) + (0 if sp.region_code or sp.role == "defence_ministry" else 30)))
-            return same[0]
-        if i + 1 < len(sentences) and _PRONOUN_SPEAKER.search(text[sentences[i + 1][0]:sentences[i + 1][1]]):
-            prev = [sp for k, sp in sp_sent if k <= i and sp.role not in ("media",)]
-            if prev:
-                named = [sp for sp in prev if sp.region_code or sp.role == "defence_ministry"]
-                return (named or prev)[-1]
-        nxt = [sp for k, sp in sp_sent if k == i + 1]
-        if nxt and i + 1 < len(sentences):
-            s, e = sentences[i + 1]
-            if _REPORT_VERB.search(text[s:e]):
-                return nxt[0]
-        prev = [sp for k, sp in sp_sent if 0 <= k < i]
-        reporting_prev = [sp for k, sp in sp_sent if 0 <= k < i
-                          and _REPORT_VERB.search(text[max(sentences[k][0], sp.start - 45):sp.end + 45])
-                          and not _PRONOUN_SPEAKER.search(text[sentences[k][0]:sentences[k][1]])]
-        if reporting_prev:
-            prev = reporting_prev
+def _speaker_for(ctx: _DocContext, i: int, pos: int) -> SpeakerMention | None:
+    """Who claims the figure at pos of sentence i: the reporting speaker there, else next door."""
+    text, sentences, sp_sent = ctx.text, ctx.sentences, ctx.sp_sent
+    same = [sp for k, sp in sp_sent if k == i]
+    if _PRONOUN_SPEAKER.search(ctx.sentence(i)):
+        # "..., – розповів він": the one named before speaks
+        prev = [sp for k, sp in sp_sent if k < i and sp.role not in ("media",)]
         if prev:
-            best = prev[-1]
-            # a bare title right next to a named official of the same role: take the named one
-            named = [sp for sp in prev if sp.role == best.role and sp.region_code]
-            return named[-1] if named and not best.region_code else best
-        later = [sp for k, sp in sp_sent if k > i]
-        return later[0] if later else None
+            return _last_named(prev)
+    # "the governor said that the air force shot down five": who says it, not who did it
+    introducing = [sp for sp in same if sp.end <= pos and _SAID_THAT.match(text[sp.end:pos])]
+    if introducing:
+        return introducing[-1]
+    reporting = [sp for sp in same if _REPORT_VERB.search(text[max(sentences[i][0], sp.start - 45):sp.end + 45])]
+    if reporting:
+        same = reporting
+    elif same and all(sp.role in ("military", "defence_ministry") for sp in same) and any(
+        sp.role not in ("military", "defence_ministry") for k, sp in sp_sent if k in (i - 1, i + 1)
+    ):
+        # "наші захисники з Повітряного командування" acts; the speaker is named next door
+        same = []
+    if same:
+        # prefer a named official with a region over a bare title
+        same.sort(key=lambda sp: (abs(sp.start - pos) + (0 if sp.region_code or sp.role == "defence_ministry" else 30)))
+        return same[0]
+    if i + 1 < len(sentences) and _PRONOUN_SPEAKER.search(ctx.sentence(i + 1)):
+        prev = [sp for k, sp in sp_sent if k <= i and sp.role not in ("media",)]
+        if prev:
+            return _last_named(prev)
+    nxt = [sp for k, sp in sp_sent if k == i + 1]
+    if nxt and i + 1 < len(sentences) and _REPORT_VERB.search(ctx.sentence(i + 1)):
+        return nxt[0]
+    prev = [sp for k, sp in sp_sent if 0 <= k < i]
+    reporting_prev = [sp for k, sp in sp_sent if 0 <= k < i
+                      and _REPORT_VERB.search(text[max(sentences[k][0], sp.start - 45):sp.end + 45])
+                      and not _PRONOUN_SPEAKER.search(ctx.sentence(k))]
+    if reporting_prev:
+        prev = reporting_prev
+    if prev:
+        best = prev[-1]
+        # a bare title right next to a named official of the same role: take the named one
+        named = [sp for sp in prev if sp.role == best.role and sp.region_code]
+        return named[-1] if named and not best.region_code else best
+    later = [sp for k, sp in sp_sent if k > i]
+    return later[0] if later else None
 
-    def vague_before(pos: int) -> bool:
-        return _VAGUE_DRONES.search(text, 0, pos) is not None
 
+def _default_speaker(ctx: _DocContext, i: int) -> SpeakerMention | None:
+    """The speaker when the text names nobody: the Telegram channel, else the ministry by its formula."""
+    if ctx.channel_speaker is not None:
+        return ctx.channel_speaker
+    if not ctx.formula:
+        # nobody named, but the ministry's own formula ("дежурными средствами ПВО перехвачены"): its report
+        fm = _MOD_FORMULA.search(ctx.text)
+        ctx.formula.append(SpeakerMention(fm.start(), fm.end(), fm.group(), "defence_ministry", None) if fm else None)
+    # "Как сообщалось, сутками ранее ...": the outlet's background, not the report it retells
+    if ctx.formula[0] is None or _BACKGROUND.search(ctx.sentence(i)):
+        return None
+    return ctx.formula[0]
+
+
+def _role(sp: SpeakerMention | None) -> str | None:
+    return sp.role if sp else None
+
+
+# ------------------------------------------------------------------ claims per sentence
+
+def _claims_of_sentences(ctx: _DocContext) -> list[Claim]:
+    """The claimed figures of the sentences read, in order (a sentence reads the claims before it)."""
     claims: list[Claim] = []
-    for i in work:
-        s, e = sentences[i]
-        sent = text[s:e]
-        mentions = classify_numbers(sent, lang)
-        anchors_here = [m for m in mentions if m.kind == "drone"]
-        prev_anchor = any(c.sent == i - 1 for c in claims)
-        in_cand = i in cand
-        if not in_cand and not prev_anchor:
+    for i in ctx.work:
+        claims += _sentence_claims(ctx, i, claims)
+    return claims
+
+
+def _sentence_mentions(ctx: _DocContext, i: int, prior: list[Claim]) -> list[_Mention]:
+    """The figures of sentence i that may be claims.
+
+    A sentence after a drone sentence gives only the figures that go on its breakdown.
+    """
+    s, e = ctx.sentences[i]
+    sent = ctx.text[s:e]
+    prev_anchor = any(c.sent == i - 1 for c in prior)
+    in_cand = i in ctx.cand
+    if not in_cand and not prev_anchor:
+        return []
+    mentions = classify_numbers(sent, ctx.lang)
+    anchors_here = [m for m in mentions if m.kind == "drone"]
+    mentions = [m for m in mentions if m.kind != "elliptic" or anchors_here or prev_anchor]
+    if in_cand:
+        singles = _singular_mentions(sent, ctx.lang, mentions)
+        if any(_DEBRIS_OF_ONE.match(sent, x.start) for x in singles) and _VAGUE_DRONES.search(ctx.text, 0, e):
+            # "сбиты несколько беспилотников ... обломки беспилотника": debris of one of an uncounted few
+            singles = [x for x in singles if not _DEBRIS_OF_ONE.match(sent, x.start)]
+        mentions += singles
+        mentions.sort(key=lambda m: m.start)
+    else:
+        mentions = [m for m in mentions if m.kind == "elliptic" or re.search(
+            r"(?:аппарат|апарат|ones|of them|из них|з них)", sent[m.end:m.end + 30], re.I)]
+    return mentions
+
+
+def _sentence_claims(ctx: _DocContext, i: int, prior: list[Claim]) -> list[Claim]:
+    """The claims of sentence i: an outcome, a place and a region for each of its figures."""
+    mentions = _sentence_mentions(ctx, i, prior)
+    if not mentions:
+        return []
+    text = ctx.text
+    s, e = ctx.sentences[i]
+    sent = text[s:e]
+    claims = list(prior)
+    sent_places = [p for p in _places_in(ctx, i) if not p.kind.startswith("speaker_")]
+    anchor_outcome = None
+    respective = _respective_places(sent, s, mentions, sent_places)
+    for k, m in enumerate(mentions):
+        seg_hi = mentions[k + 1].start if k + 1 < len(mentions) else len(sent)
+        outcome = _mention_outcome(ctx, i, mentions, k, anchor_outcome, claims)
+        if outcome is None:
             continue
-        if not anchors_here and not in_cand:
-            # a continued breakdown: only elliptic figures with a place of their own
-            pass
-        mentions = [m for m in mentions if m.kind != "elliptic" or anchors_here or prev_anchor]
-        if in_cand:
-            singles = _singular_mentions(sent, lang, mentions)
-            if any(_DEBRIS_OF_ONE.match(sent, x.start) for x in singles) and vague_before(e):
-                # "сбиты несколько беспилотников ... обломки беспилотника": debris of one of an uncounted few
-                singles = [x for x in singles if not _DEBRIS_OF_ONE.match(sent, x.start)]
-            mentions += singles
-            mentions.sort(key=lambda m: m.start)
-        if not in_cand:
-            mentions = [m for m in mentions if m.kind == "elliptic" or re.search(r"(?:аппарат|апарат|ones|of them|из них|з них)", sent[m.end:m.end + 30], re.I)]
-        if not mentions:
+        also_launched = outcome == "intercepted" and re.search(
+            r"(?:\ball|\bвсе|\bвсі|\bусі|\bвсех|\bвсіх|\bусіх)\s+$", sent[:m.start], re.I) and re.search(
+            r"launch|fired|запущен|выпущен|випущен|запущених|випущених", sent[m.end:m.end + 50], re.I)
+        if m.kind == "single" and outcome == "launched" and not re.search(r"launch|запущ|выпущ|випущ", sent, re.I):
             continue
-        sent_places = [p for p in places_in(i) if not p.kind.startswith("speaker_")]
-        anchor_outcome = None
-        respective = _respective_places(sent, s, mentions, sent_places)
-        for k, m in enumerate(mentions):
-            seg_lo = m.end
-            seg_hi = mentions[k + 1].start if k + 1 < len(mentions) else len(sent)
-            outcome = _outcome_at(sent, m.start, m.end, m.end, seg_hi) if m.kind == "elliptic" else None
-            if outcome in ("debris_found", "crashed", "hit"):
-                outcome = None  # "ще один – у районі, де уламки ...": the debris is a consequence
-            if outcome is None and m.kind == "elliptic" and not anchor_outcome:
-                # "Над Київщиною збито 12, над Черкащиною — 8": the verb before the first figure
-                before = _outcome_at(sent, m.start, m.end, mentions[k - 1].end if k else 0, m.start)
-                outcome = before if before not in ("debris_found", "crashed", "hit") else None
-            if outcome is None and m.kind == "elliptic":
-                outcome = anchor_outcome or (claims[-1].outcome if claims and claims[-1].sent >= i - 2 else None)
-            if outcome is None:
-                outcome = _outcome_at(sent, m.start, m.end)
-            if m.kind == "elliptic" and anchor_outcome and _outcome_at(sent, m.start, m.end, m.end, seg_hi) in (None, "debris_found", "crashed", "hit"):
-                outcome = anchor_outcome
-            attempt = outcome == "launched" and re.search(r"пыта|намага|attempt|tried|trying", sent, re.I)
-            if (outcome is None or attempt) and m.kind != "elliptic" and i + 1 < len(sentences):
-                # "Четыре БПЛА пытались атаковать область. Они были сбиты ...": the next sentence tells
-                ns, ne = sentences[i + 1]
-                if not classify_numbers(text[ns:ne], lang):
-                    nxt_outcome = _outcome_at(text[ns:ne], 0, 0)
-                    # "... на месте падения обломков работают": debris told next is no count of its own
-                    if nxt_outcome != "debris_found":
-                        outcome = nxt_outcome or outcome
-            if outcome is None and m.kind == "drone" and re.search(r"(?:атак\w*|удар\w*|напад\w*)\s+(?:[\w-]+\s+){0,2}$", sent[:m.start], re.I) \
-                    and re.match(r"^\s*(?:[\w-]+\s+){0,3}?[\w-]*(?:ами|ями)\b", sent[m.end:m.end + 60]):
-                outcome = "launched"  # "атаку пятью беспилотниками": the attack was made with five
-            if outcome is None and claims and claims[-1].sent in (i - 2, i - 1, i):
-                outcome = claims[-1].outcome
-            if k and re.match(r"^\s*(?:out\s+(?:of\s+)?|of\s+|из\s+|з\s+|із\s+)$", sent[mentions[k - 1].end:m.start], re.I):
-                outcome = "launched"
-            if outcome is None:
-                continue
-            also_launched = outcome == "intercepted" and re.search(r"(?:\ball|\bвсе|\bвсі|\bусі|\bвсех|\bвсіх|\bусіх)\s+$", sent[:m.start], re.I) and re.search(r"launch|fired|запущен|выпущен|випущен|запущених|випущених", sent[m.end:m.end + 50], re.I)
-            if m.kind == "single" and outcome == "launched" and not re.search(r"launch|запущ|выпущ|випущ", sent, re.I):
-                continue
-            own = respective.get(k) or _own_places(sent, s, mentions, k, sent_places)
-            if k in respective:
-                m = replace(m, distributive=False)
-            if m.kind == "elliptic" and not own and not _VERB_NEXT.match(sent[m.end:m.end + 40]):
-                continue  # "87 were shot down" stands alone; "11 над ..." needs its place
-            if m.kind == "elliptic" and _CASUALTY.search(sent[m.end:m.end + 40]):
-                continue
-            if k and _SUBSET.search(sent[max(0, m.start - 30):m.start]) and claims and claims[-1].sent == i and (
-                claims[-1].region or (own and all(_TARGET.search(text[max(0, p.start - 40):p.start]) for p in own))
-            ):
-                continue  # "seven over the Moscow Region, including two flying toward Moscow"
-            # "летевших на Москву" names a target; where it was downed wins when also named
-            aimed = []
-            for p in own:
-                if _TARGET.search(text[max(0, p.start - 40):p.start]) or aimed and re.fullmatch(
-                        r"\s*(?:,|и|та|і|and)\s*(?:[\w-]+\s+)?", text[aimed[-1].end:p.start]):
-                    aimed.append(p)  # "по объектам в Московской области и Новой Москве": both are targets
-            if aimed and len(aimed) < len(own):
-                own = [p for p in own if p not in aimed]
-            aimed_only = bool(aimed) and len(aimed) == len(own)
-            regions = [p for p in own if p.kind in ("region", "water")]
-            localities = [p for p in own if p.kind == "locality"]
-            if context_regions:
-                # a town of the same name elsewhere: read it in the text's regions, or not at all
-                fixed = []
-                for p in localities:
-                    if p.region_code and _other_country(p.region_code, context_regions) and (
-                            places_api.locality_population(p.locality_id or 0) < _SMALL_TOWN):
-                        # a village whose only known namesake is across the border: kept unresolved
-                        fixed.append(replace(p, region_code=None, locality_id=None))
-                        continue
-                    if p.region_code in context_regions or len(p.candidates) <= 1:
-                        fixed.append(p)
-                        continue
-                    res = places_api.resolve_locality(p.candidates, tuple(sorted(context_regions))) if p.candidates else None
-                    if res is not None and res[1] in context_regions:
-                        fixed.append(replace(p, locality_id=res[0], region_code=res[1]))
-                localities = fixed
-            codes: list[str | None]
-            multi: list[str] = []
-            if not m.distributive and len(regions) > 1:
-                # keep the regions listed together with the first ("over X and Y"), not later ones
-                keep = [regions[0]]
-                for a, b in zip(regions, regions[1:]):
-                    if re.fullmatch(r"[\s,]*(?:and|и|та|і|,)?[\s]*(?:the\s+)?", text[a.end:b.start], re.I):
-                        keep.append(b)
-                    else:
-                        break
-                regions = keep
-            districts = [p for p in own if p.kind == "district"]
-            if m.distributive and not regions and not localities and districts:
-                n_districts = sum(len(re.findall(r"[А-ЯЁІЇЄ][\w'’-]+", p.surface)) for p in districts)
-                codes = [None] * n_districts
-            elif m.distributive:
-                codes = list(dict.fromkeys(p.region_code for p in (regions or localities) if p.region_code)) or [None]
-            else:
-                distinct = list(dict.fromkeys(p.region_code for p in regions if p.region_code))
-                loc_codes = list(dict.fromkeys(p.region_code for p in localities if p.region_code))
-                and_more = regions and _AND_OTHER_REGIONS.match(text[regions[-1].end:regions[-1].end + 50])
-                if len(distinct) == 1 and and_more:
-                    codes, multi = [None], distinct  # "над Чёрным морем и регионами России": no one place
-                elif len(distinct) == 1:
-                    codes = distinct
-                elif len(distinct) > 1:
-                    codes = [None] if m.kind != "elliptic" else distinct[:1]
-                    multi = distinct
-                elif len(loc_codes) >= 1:
-                    # towns of one region but for a namesake elsewhere: the region most of them are in
-                    votes = [p.region_code for p in localities if p.region_code]
-                    codes = [max(loc_codes, key=votes.count)]
-                elif _OF_THEM.match(sent[m.end:]) and claims and claims[-1].sent >= i - 1 and claims[-1].region:
-                    codes = [claims[-1].region]  # "Киев атаковали 5 дронов, 3 из них сбиты": of those five
-                else:
-                    codes = [None]
-            if m.kind == "elliptic":
-                anchor_outcome = anchor_outcome or outcome
-            else:
-                anchor_outcome = outcome
-            placed = bool(regions or [p for p in localities if p.region_code])
-            both = _suppressed_and_crashed(sent, mentions[k - 1].end if k else 0, seg_hi) if outcome in (
-                "suppressed", "crashed") else ()
-            for code in codes:
-                if also_launched:
-                    claims.append(Claim(sent=i, count=m.value, qualifier=m.qualifier, outcome="launched",
-                                        region=code, num_start=s + m.start, placed=placed, aimed_only=aimed_only))
-                for what in both or (outcome,):
-                    claims.append(Claim(
-                        sent=i, count=m.value, qualifier=m.qualifier, outcome=what, region=code,
-                        num_start=s + m.start, elliptic=m.kind == "elliptic",
-                        locality_places=[p for p in localities if p.region_code in (code, None)] if code or not regions else [],
-                        cumulative=bool(_CUMULATIVE.search(sent)), multi=multi, placed=placed, aimed_only=aimed_only,
-                        incremental=bool(_INCREMENT.search(sent[max(0, m.start - 12):m.start + 12])
-                                         or (m.kind == "single" and _ORDINAL_ONE.match(sent, m.start))
-                                         or re.match(r"\d{1,2}:\d{2}\b", sent) or _OTHER_REPORT.search(sent)),
-                    ))
-            # "два беспилотника перехвачены в Подмосковье: в Истре и в Красногорске": one in each town
-            colon = sent.find(":", m.end, seg_hi)
-            if colon >= 0 and len(codes) == 1 and codes[0] and not m.distributive and 2 <= m.value <= 6 \
-                    and m.kind != "elliptic" and outcome != "launched" and not both:
-                for a, b, name in _one_per_place(sent, colon + 1, seg_hi, m.value):
-                    known = [p for p in localities if s + a <= p.start < s + b]
-                    town = known[0] if known else places_api.PlaceMention(s + a, s + b, name, "locality", None, None, ())
-                    here = town.region_code if town.region_code and not _other_country(town.region_code, {codes[0]}) else None
-                    claims.append(Claim(sent=i, count=1, qualifier="exact", outcome=outcome, region=here or codes[0],
-                                        num_start=s + a, locality_places=[town], enumerated=True))
-    if not claims:
-        return [], []
+        own = respective.get(k) or _own_places(sent, s, mentions, k, sent_places)
+        if k in respective:
+            m = replace(m, distributive=False)
+        if _no_claim_of_its_own(text, sent, i, k, m, own, claims):
+            continue
+        own, aimed_only = _without_targets(text, own)
+        regions = [p for p in own if p.kind in ("region", "water")]
+        localities = [p for p in own if p.kind == "locality"]
+        if ctx.context_regions:
+            localities = _read_in_context(localities, ctx.context_regions, ctx.places_api)
+        if not m.distributive and len(regions) > 1:
+            regions = _listed_with_first(text, regions)
+        codes, multi = _region_codes(text, sent, i, m, own, regions, localities, claims)
+        if m.kind == "elliptic":
+            anchor_outcome = anchor_outcome or outcome
+        else:
+            anchor_outcome = outcome
+        placed = bool(regions or [p for p in localities if p.region_code])
+        both = _suppressed_and_crashed(sent, mentions[k - 1].end if k else 0, seg_hi) if outcome in (
+            "suppressed", "crashed") else ()
+        claims += _figure_claims(sent, s, i, m, outcome, codes, multi, regions, localities,
+                                 placed=placed, aimed_only=aimed_only, also_launched=bool(also_launched), both=both)
+        if not both:
+            claims += _one_per_town(sent, s, i, m, seg_hi, outcome, codes, localities, ctx.places_api)
+    return claims[len(prior):]
 
-    # speakers, and the speaker's region for figures whose sentence names none
-    channel_speaker = channel_mention(doc.channel) if doc.channel else None
-    formula: list[SpeakerMention | None] = []
 
-    def default_speaker(i: int) -> SpeakerMention | None:
-        if channel_speaker is not None:
-            return channel_speaker
-        if not formula:
-            # nobody named, but the ministry's own formula ("дежурными средствами ПВО перехвачены"): its report
-            fm = _MOD_FORMULA.search(text)
-            formula.append(SpeakerMention(fm.start(), fm.end(), fm.group(), "defence_ministry", None) if fm else None)
-        # "Как сообщалось, сутками ранее ...": the outlet's background, not the report it retells
-        if formula[0] is None or _BACKGROUND.search(text[sentences[i][0]:sentences[i][1]]):
-            return None
-        return formula[0]
+_KNOCK_ON = ("debris_found", "crashed", "hit")
 
+
+def _mention_outcome(ctx: _DocContext, i: int, mentions: list[_Mention], k: int,
+                     anchor_outcome: str | None, claims: list[Claim]) -> str | None:
+    """The outcome of the k-th figure of sentence i: its own verb, the figure it continues, the next sentence's."""
+    sentences, text = ctx.sentences, ctx.text
+    sent = ctx.sentence(i)
+    m = mentions[k]
+    seg_hi = mentions[k + 1].start if k + 1 < len(mentions) else len(sent)
+    outcome = _outcome_at(sent, m.start, m.end, m.end, seg_hi) if m.kind == "elliptic" else None
+    if outcome in _KNOCK_ON:
+        outcome = None  # "ще один – у районі, де уламки ...": the debris is a consequence
+    if outcome is None and m.kind == "elliptic" and not anchor_outcome:
+        # "Над Київщиною збито 12, над Черкащиною — 8": the verb before the first figure
+        before = _outcome_at(sent, m.start, m.end, mentions[k - 1].end if k else 0, m.start)
+        outcome = before if before not in _KNOCK_ON else None
+    if outcome is None and m.kind == "elliptic":
+        outcome = anchor_outcome or (claims[-1].outcome if claims and claims[-1].sent >= i - 2 else None)
+    if outcome is None:
+        outcome = _outcome_at(sent, m.start, m.end)
+    if m.kind == "elliptic" and anchor_outcome and _outcome_at(sent, m.start, m.end, m.end, seg_hi) in (None,) + _KNOCK_ON:
+        outcome = anchor_outcome
+    attempt = outcome == "launched" and re.search(r"пыта|намага|attempt|tried|trying", sent, re.I)
+    if (outcome is None or attempt) and m.kind != "elliptic" and i + 1 < len(sentences):
+        # "Четыре БПЛА пытались атаковать область. Они были сбиты ...": the next sentence tells
+        ns, ne = sentences[i + 1]
+        if not classify_numbers(text[ns:ne], ctx.lang):
+            nxt_outcome = _outcome_at(text[ns:ne], 0, 0)
+            # "... на месте падения обломков работают": debris told next is no count of its own
+            if nxt_outcome != "debris_found":
+                outcome = nxt_outcome or outcome
+    if outcome is None and m.kind == "drone" and re.search(r"(?:атак\w*|удар\w*|напад\w*)\s+(?:[\w-]+\s+){0,2}$", sent[:m.start], re.I) \
+            and re.match(r"^\s*(?:[\w-]+\s+){0,3}?[\w-]*(?:ами|ями)\b", sent[m.end:m.end + 60]):
+        outcome = "launched"  # "атаку пятью беспилотниками": the attack was made with five
+    if outcome is None and claims and claims[-1].sent in (i - 2, i - 1, i):
+        outcome = claims[-1].outcome
+    if k and re.match(r"^\s*(?:out\s+(?:of\s+)?|of\s+|из\s+|з\s+|із\s+)$", sent[mentions[k - 1].end:m.start], re.I):
+        outcome = "launched"
+    return outcome
+
+
+def _no_claim_of_its_own(text: str, sent: str, i: int, k: int, m: _Mention, own: list, claims: list[Claim]) -> bool:
+    """A figure that is no claim: an elliptic one without a place or of casualties, or a subset of the one before."""
+    if m.kind == "elliptic" and not own and not _VERB_NEXT.match(sent[m.end:m.end + 40]):
+        return True  # "87 were shot down" stands alone; "11 над ..." needs its place
+    if m.kind == "elliptic" and _CASUALTY.search(sent[m.end:m.end + 40]):
+        return True
+    # "seven over the Moscow Region, including two flying toward Moscow"
+    return bool(k and _SUBSET.search(sent[max(0, m.start - 30):m.start]) and claims and claims[-1].sent == i and (
+        claims[-1].region or (own and all(_TARGET.search(text[max(0, p.start - 40):p.start]) for p in own))
+    ))
+
+
+def _without_targets(text: str, own: list) -> tuple[list, bool]:
+    """ "летевших на Москву" names a target; where it was downed wins when also named.
+
+    Returns the places and whether the figure's only places are targets.
+    """
+    aimed: list = []
+    for p in own:
+        if _TARGET.search(text[max(0, p.start - 40):p.start]) or aimed and re.fullmatch(
+                r"\s*(?:,|и|та|і|and)\s*(?:[\w-]+\s+)?", text[aimed[-1].end:p.start]):
+            aimed.append(p)  # "по объектам в Московской области и Новой Москве": both are targets
+    if aimed and len(aimed) < len(own):
+        own = [p for p in own if p not in aimed]
+    return own, bool(aimed) and len(aimed) == len(own)
+
+
+def _read_in_context(localities: list, context_regions: set[str], places_api) -> list:
+    """A town of the same name elsewhere: read it in the text's regions, or not at all."""
+    fixed = []
+    for p in localities:
+        if p.region_code and _other_country(p.region_code, context_regions) and (
+                places_api.locality_population(p.locality_id or 0) < _SMALL_TOWN):
+            # a village whose only known namesake is across the border: kept unresolved
+            fixed.append(replace(p, region_code=None, locality_id=None))
+            continue
+        if p.region_code in context_regions or len(p.candidates) <= 1:
+            fixed.append(p)
+            continue
+        res = places_api.resolve_locality(p.candidates, tuple(sorted(context_regions))) if p.candidates else None
+        if res is not None and res[1] in context_regions:
+            fixed.append(replace(p, locality_id=res[0], region_code=res[1]))
+    return fixed
+
+
+def _listed_with_first(text: str, regions: list) -> list:
+    """The regions listed together with the first ("over X and Y"), not later ones."""
+    keep = [regions[0]]
+    for a, b in zip(regions, regions[1:]):
+        if re.fullmatch(r"[\s,]*(?:and|и|та|і|,)?[\s]*(?:the\s+)?", text[a.end:b.start], re.I):
+            keep.append(b)
+        else:
+            break
+    return keep
+
+
+def _region_codes(text: str, sent: str, i: int, m: _Mention, own: list, regions: list, localities: list,
+                  claims: list[Claim]) -> tuple[list[str | None], list[str]]:
+    """The regions a figure is claimed for (one claim each) and the regions named together when none is chosen."""
+    multi: list[str] = []
+    districts = [p for p in own if p.kind == "district"]
+    if m.distributive and not regions and not localities and districts:
+        n_districts = sum(len(re.findall(r"[А-ЯЁІЇЄ][\w'’-]+", p.surface)) for p in districts)
+        return [None] * n_districts, multi
+    if m.distributive:
+        return list(dict.fromkeys(p.region_code for p in (regions or localities) if p.region_code)) or [None], multi
+    distinct = list(dict.fromkeys(p.region_code for p in regions if p.region_code))
+    loc_codes = list(dict.fromkeys(p.region_code for p in localities if p.region_code))
+    and_more = regions and _AND_OTHER_REGIONS.match(text[regions[-1].end:regions[-1].end + 50])
+    if len(distinct) == 1 and and_more:
+        return [None], distinct  # "над Чёрным морем и регионами России": no one place
+    if len(distinct) == 1:
+        return distinct, multi
+    if len(distinct) > 1:
+        return ([None] if m.kind != "elliptic" else distinct[:1]), distinct
+    if len(loc_codes) >= 1:
+        # towns of one region but for a namesake elsewhere: the region most of them are in
+        votes = [p.region_code for p in localities if p.region_code]
+        return [max(loc_codes, key=votes.count)], multi
+    if _OF_THEM.match(sent[m.end:]) and claims and claims[-1].sent >= i - 1 and claims[-1].region:
+        return [claims[-1].region], multi  # "Киев атаковали 5 дронов, 3 из них сбиты": of those five
+    return [None], multi
+
+
+def _figure_claims(sent: str, s: int, i: int, m: _Mention, outcome: str, codes: list[str | None], multi: list[str],
+                   regions: list, localities: list, *, placed: bool, aimed_only: bool, also_launched: bool,
+                   both: tuple[str, ...]) -> list[Claim]:
+    """One claim per region of a figure (and per outcome when it tells two)."""
+    out: list[Claim] = []
+    for code in codes:
+        if also_launched:
+            out.append(Claim(sent=i, count=m.value, qualifier=m.qualifier, outcome="launched",
+                             region=code, num_start=s + m.start, placed=placed, aimed_only=aimed_only))
+        for what in both or (outcome,):
+            out.append(Claim(
+                sent=i, count=m.value, qualifier=m.qualifier, outcome=what, region=code,
+                num_start=s + m.start, elliptic=m.kind == "elliptic",
+                locality_places=[p for p in localities if p.region_code in (code, None)] if code or not regions else [],
+                cumulative=bool(_CUMULATIVE.search(sent)), multi=multi, placed=placed, aimed_only=aimed_only,
+                incremental=bool(_INCREMENT.search(sent[max(0, m.start - 12):m.start + 12])
+                                 or (m.kind == "single" and _ORDINAL_ONE.match(sent, m.start))
+                                 or re.match(r"\d{1,2}:\d{2}\b", sent) or _OTHER_REPORT.search(sent)),
+            ))
+    return out
+
+
+def _one_per_town(sent: str, s: int, i: int, m: _Mention, seg_hi: int, outcome: str, codes: list[str | None],
+                  localities: list, places_api) -> list[Claim]:
+    """ "два беспилотника перехвачены в Подмосковье: в Истре и в Красногорске": one claim in each town."""
+    colon = sent.find(":", m.end, seg_hi)
+    if not (colon >= 0 and len(codes) == 1 and codes[0] and not m.distributive and 2 <= m.value <= 6
+            and m.kind != "elliptic" and outcome != "launched"):
+        return []
+    out = []
+    for a, b, name in _one_per_place(sent, colon + 1, seg_hi, m.value):
+        known = [p for p in localities if s + a <= p.start < s + b]
+        town = known[0] if known else places_api.PlaceMention(s + a, s + b, name, "locality", None, None, ())
+        here = town.region_code if town.region_code and not _other_country(town.region_code, {codes[0]}) else None
+        out.append(Claim(sent=i, count=1, qualifier="exact", outcome=outcome, region=here or codes[0],
+                         num_start=s + a, locality_places=[town], enumerated=True))
+    return out
+
+
+# ------------------------------------------------------------ speakers and their regions
+
+def _assign_speakers_and_regions(ctx: _DocContext, claims: list[Claim]) -> None:
+    """Sets each claim's speaker, and the speaker's region for figures whose sentence names none."""
+    doc_regions, text = ctx.doc_regions, ctx.text
     for c in claims:
-        c.speaker = speaker_for(c.sent, c.num_start) or default_speaker(c.sent)
+        c.speaker = _speaker_for(ctx, c.sent, c.num_start) or _default_speaker(ctx, c.sent)
         if c.aimed_only and c.speaker and not c.elliptic and (
                 c.speaker.role == "military" or c.speaker.role == "defence_ministry" and c.outcome == "launched"):
             c.region = None  # a national tally of an attack on a city: the city is the target
             continue
-        if c.region is None and c.multi and c.outcome != "launched" and speaker_region(c.speaker) in c.multi:
-            c.region = speaker_region(c.speaker)
+        if c.region is None and c.multi and c.outcome != "launched" and _speaker_region(ctx, c.speaker) in c.multi:
+            c.region = _speaker_region(ctx, c.speaker)
         if c.region is None:
-            own_places = [p for p in places_in(c.sent) if not p.kind.startswith("speaker_") and p.region_code]
+            own_places = [p for p in _places_in(ctx, c.sent) if not p.kind.startswith("speaker_") and p.region_code]
             if not own_places or not c.placed:
                 role = c.speaker.role if c.speaker else "unknown"
                 if role in ("regional_head", "city_head"):
-                    c.region = speaker_region(c.speaker)
+                    c.region = _speaker_region(ctx, c.speaker)
                 elif (role in ("unknown", "media", "other") and len(set(doc_regions)) == 1 and not _national(text)
                       and not any(o.sent == c.sent and o.region for o in claims)
-                      and not _MANY_REGIONS.search(text[sentences[c.sent][0]:sentences[c.sent][1]])):
+                      and not _MANY_REGIONS.search(ctx.sentence(c.sent))):
                     c.region = doc_regions[0]
-                elif len(set(doc_regions)) == 1 and not c.multi and _THE_REGION.search(
-                        text[sentences[c.sent][0]:sentences[c.sent][1]]):
+                elif len(set(doc_regions)) == 1 and not c.multi and _THE_REGION.search(ctx.sentence(c.sent)):
                     c.region = doc_regions[0]  # "Минобороны: над регионом уничтожены 12 БПЛА": the one region named
 
-    # a headline-like line after the article has begun that gives another figure than the article for
-    # the same speaker, place and outcome is a link to another story ("Related"), not this one's headline
+
+def _drop_related_headlines(ctx: _DocContext, claims: list[Claim]) -> list[Claim]:
+    """Drops the figures of links to other stories.
+
+    A headline-like line after the article has begun that gives another figure than the article for
+    the same speaker, place and outcome is a link to another story ("Related"), not this one's headline.
+    """
+    text, sentences = ctx.text, ctx.sentences
     first_body = next((k for k, (a, b) in enumerate(sentences) if _BODY_END.search(text[a:b])
                        and len(text[a:b].split()) >= 5), None)
-    if first_body is not None:
-        def key(c: Claim) -> tuple:
-            return (c.speaker.role if c.speaker else None, c.region, c.outcome)
+    if first_body is None:
+        return claims
 
-        related = {id(c) for c in claims
-                   if not c.elliptic and c.sent > first_body and _title_line(text, *sentences[c.sent])}
-        body = [c for c in claims if id(c) not in related]
-        claims = [c for c in claims if id(c) not in related or not any(
-            key(b) == key(c) and b.count != c.count for b in body)]
+    def key(c: Claim) -> tuple:
+        return (_role(c.speaker), c.region, c.outcome)
 
-    # "The governor said it had been shot down over a village": another speaker repeats the figure before
-    for i in work:
-        s_i, e_i = sentences[i]
-        sent = text[s_i:e_i]
+    related = {id(c) for c in claims
+               if not c.elliptic and c.sent > first_body and _title_line(text, *sentences[c.sent])}
+    body = [c for c in claims if id(c) not in related]
+    return [c for c in claims if id(c) not in related or not any(key(b) == key(c) and b.count != c.count for b in body)]
+
+
+def _add_pronoun_repeats(ctx: _DocContext, claims: list[Claim]) -> list[Claim]:
+    """ "The governor said it had been shot down over a village": another speaker repeats the figure before."""
+    claims = list(claims)
+    for i in ctx.work:
+        s_i, _ = ctx.sentences[i]
+        sent = ctx.sentence(i)
         pm = _PRONOUN_OUTCOME.search(sent)
         prev = [c for c in claims if c.sent == i - 1]
         if not pm or not prev or any(c.sent == i for c in claims):
             continue
-        sp = speaker_for(i, s_i + pm.start())
+        sp = _speaker_for(ctx, i, s_i + pm.start())
         base = prev[-1]
         if sp is None or base.speaker is None or sp.role == base.speaker.role or sp.start < s_i:
             continue
-        own = [p for p in places_in(i) if p.kind in ("region", "locality") and p.region_code]
+        own = [p for p in _places_in(ctx, i) if p.kind in ("region", "locality") and p.region_code]
         claims.append(Claim(sent=i, count=base.count, qualifier=base.qualifier,
                             outcome=_outcome_at(sent, pm.start(), pm.end()) or base.outcome,
                             region=own[0].region_code if own else base.region, num_start=s_i + pm.start(),
                             speaker=sp, locality_places=[p for p in own if p.kind == "locality"]))
     claims.sort(key=lambda c: (c.sent, c.num_start))
-    claims = _add_debris(claims, work, sentences, text)
-    for c in claims:
-        if c.speaker is None:
-            c.speaker = speaker_for(c.sent, c.num_start) or default_speaker(c.sent)
+    return claims
 
-    claims = _drop_type_breakdowns(claims, sentences, text, lang)
 
-    # totals and their breakdowns
+# ------------------------------------------------------------------ totals and breakdowns
+
+def _link_breakdowns(ctx: _DocContext, claims: list[Claim]) -> None:
+    """Marks a figure over no region as the total of the regions' figures told with it (their parent)."""
+    sentences = ctx.sentences
     sent_window: dict[int, str | None] = {}
 
     def other_window(i: int, j: int) -> bool:
         """ "с 15:00 до 20:00 ... 9" and "за сутки ... 47" are two reports: no item of the other."""
         for k in (i, j):
             if k not in sent_window:
-                sent_window[k] = find_window(text[sentences[k][0]:sentences[k][1]], lang)
+                sent_window[k] = find_window(ctx.sentence(k), ctx.lang)
         return i != j and None not in (sent_window[i], sent_window[j]) and sent_window[i] != sent_window[j]
 
     for t_idx, t in enumerate(claims):
@@ -822,14 +1008,14 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
             continue
         reach = t.sent + 2
         while reach + 1 < len(sentences) and any(c.sent == reach + 1 for c in claims) and _is_list_item(
-                text[sentences[reach + 1][0]:sentences[reach + 1][1]], lang):
+                ctx.sentence(reach + 1), ctx.lang):
             reach += 1  # one item per line: the list is as long as its lines
         items = [
             j for j, c in enumerate(claims)
             if j != t_idx and c.region is not None and t.sent - 1 <= c.sent <= reach
             and not other_window(c.sent, t.sent) and c.outcome == t.outcome
             and c.parent is None and c.count < t.count
-            and (c.speaker.role if c.speaker else None) == (t.speaker.role if t.speaker else None)
+            and _role(c.speaker) == _role(t.speaker)
         ]
         if items and sum(claims[j].count for j in items) <= t.count * 1.05 + 0.5 or (
             items and len(items) >= 2
@@ -837,17 +1023,21 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
             t.is_total = True
             for j in items:
                 claims[j].parent = t_idx
-    # a region's own tally over its updates or towns: "Всего за ночь 5" after 2, 1 and 2
+
+
+def _link_region_tallies(ctx: _DocContext, claims: list[Claim]) -> None:
+    """A region's own tally over its updates or towns: "Всего за ночь 5" after 2, 1 and 2."""
+    text, sentences = ctx.text, ctx.sentences
     for t_idx in sorted(range(len(claims)), key=lambda j: -claims[j].count):
         t = claims[t_idx]
         if t.region is None or t.elliptic or t.parent is not None or t.is_total:
             continue
-        role = t.speaker.role if t.speaker else None
+        role = _role(t.speaker)
         fits = [
             j for j, c in enumerate(claims)
             if j != t_idx and c.region == t.region and c.parent is None and not c.is_total and c.count < t.count
             and c.outcome == t.outcome and (c.sent != t.sent or c.enumerated)
-            and (c.speaker.role if c.speaker else None) == role
+            and _role(c.speaker) == role
         ]
         marked = _TOTAL_WORD.search(text[max(sentences[t.sent][0], t.num_start - 40):t.num_start])
         # the updates all before the tally ("Всего за ночь") or all after it (the lead, then details)
@@ -863,15 +1053,21 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
             claims[j].sent < t.sent and not claims[j].is_total for j in fits) and not t.incremental
         if marked or running:
             t.is_total = True
-    # a figure over no one region covers several: a total, whoever gives it
+
+
+def _mark_unplaced_totals(claims: list[Claim]) -> None:
+    """A figure over no one region covers several: a total, whoever gives it."""
     for c in claims:
         if c.region is None and not c.is_total:
             c.is_total = True
 
-    # windows: the sentence's own, else the total's, else the previous claim sentence's
+
+# ----------------------------------------------------------------------- windows, towns
+
+def _assign_windows(ctx: _DocContext, claims: list[Claim]) -> None:
+    """Each claim's window: the sentence's own, else the total's, else the previous claim sentence's."""
     for c in claims:
-        s, e = sentences[c.sent]
-        c.window_text = find_window(text[s:e], lang)
+        c.window_text = find_window(ctx.sentence(c.sent), ctx.lang)
     for k, c in enumerate(claims):
         if c.window_text is None and c.parent is not None:
             c.window_text = claims[c.parent].window_text
@@ -881,14 +1077,16 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
             # Белгородской ... по 11": the report goes on over the same window
             c.window_text = claims[k - 1].window_text
 
-    # towns: in the figure's own stretch, or an enumeration in the next sentences
+
+def _resolve_towns(ctx: _DocContext, claims: list[Claim]) -> None:
+    """The towns of each regional claim: in its own stretch, or an enumeration in the next sentences."""
+    places_api = ctx.places_api
     for c in claims:
         if c.region is None or c.is_total:
             continue
         names: list[str] = [p.surface for p in c.locality_places]
-        for j in range(c.sent + 1, min(c.sent + 3, len(sentences))):
-            s, e = sentences[j]
-            names += _enumeration(text[s:e])
+        for j in range(c.sent + 1, min(c.sent + 3, len(ctx.sentences))):
+            names += _enumeration(ctx.sentence(j))
         seen = set()
         for name in names:
             if name in seen:
@@ -902,7 +1100,14 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
             else:
                 c.towns.append((name, None, None, False))
 
-    # one claim per (speaker role, region, count, outcome) in a document: headlines repeat bodies
+
+# ------------------------------------------------------------------------- repeats, rows
+
+def _merge_repeats(ctx: _DocContext, claims: list[Claim]) -> tuple[list[int], dict[int, int]]:
+    """One claim per (speaker role, region, count, outcome) in a document: headlines repeat bodies.
+
+    Returns the indices kept and, for every index, the one it was merged into.
+    """
     keep: list[int] = []
     seen_keys: dict[tuple, int] = {}
     remap: dict[int, int] = {}
@@ -923,28 +1128,38 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
             remap[j] = sharper
             continue
         if key in seen_keys and claims[seen_keys[key]].sent != c.sent and not c.incremental and not _other_official(
-                speaker_region(claims[seen_keys[key]].speaker), speaker_region(c.speaker)):
+                _speaker_region(ctx, claims[seen_keys[key]].speaker), _speaker_region(ctx, c.speaker)):
             remap[j] = seen_keys[key]
             continue
         seen_keys[key] = j
         remap[j] = j
         keep.append(j)
+    return keep, remap
 
-    rows, place_rows = [], []
+
+def _claim_ids(doc_id: str, sentences, claims: list[Claim], keep: list[int]) -> dict[int, str]:
+    """The id of each kept claim; the same figure twice in one sentence ("по два ... у двох районах") numbers the repeats."""
     ids: dict[int, str] = {}
     for j in keep:
         c = claims[j]
         s, e = sentences[c.sent]
-        cid = claim_id(doc.id, s, e, c.region, c.outcome, c.count, c.is_total)
+        cid = claim_id(doc_id, s, e, c.region, c.outcome, c.count, c.is_total)
         n = 1
         while cid in ids.values():
-            # the same figure twice in one sentence ("по два ... у двох районах"): number the repeats
             n += 1
-            cid = claim_id(doc.id, s, e, c.region, c.outcome, c.count, c.is_total, n)
+            cid = claim_id(doc_id, s, e, c.region, c.outcome, c.count, c.is_total, n)
         ids[j] = cid
+    return ids
+
+
+def _rows(ctx: _DocContext, claims: list[Claim], keep: list[int], remap: dict[int, int]) -> tuple[list[dict], list[dict]]:
+    """The kept claims as CLAIM_SCHEMA dicts and their towns as CLAIM_PLACE_SCHEMA dicts."""
+    doc, text, lang = ctx.doc, ctx.text, ctx.lang
+    ids = _claim_ids(doc.id, ctx.sentences, claims, keep)
+    rows, place_rows = [], []
     for no, j in enumerate(keep):
         c = claims[j]
-        s, e = sentences[c.sent]
+        s, e = ctx.sentences[c.sent]
         sp = c.speaker
         if sp is None:
             speaker, role = None, "unknown"
@@ -952,14 +1167,13 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
             speaker, role = sp.speaker, sp.role
         ws, we = resolve_window(c.window_text, doc.published_at, lang) if c.window_text else (None, None)
         parent = ids.get(remap.get(c.parent, -1)) if c.parent is not None else None
-        one_town = [t for t in c.towns]
+        one_town = c.towns[0] if len(c.towns) == 1 else (None, None)
         rows.append({
             "claim_id": ids[j], "document_id": doc.id, "claim_no": no, "speaker": speaker,
             "speaker_role": role, "outcome": c.outcome, "count": c.count,
             "count_qualifier": c.qualifier, "is_total": c.is_total, "is_cumulative": c.cumulative,
             "parent_claim_id": parent, "region_code": c.region,
-            "locality": one_town[0][0] if len(one_town) == 1 else None,
-            "locality_id": one_town[0][1] if len(one_town) == 1 else None,
+            "locality": one_town[0], "locality_id": one_town[1],
             "window_start": ws, "window_end": we, "window_text": c.window_text, "weapon": "drone",
             "quote": text[s:e], "span_start": s, "span_end": e,
         })
