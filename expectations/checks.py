@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+import re
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -28,6 +29,19 @@ def check_queries(checks_dir: Path = CHECKS_DIR) -> dict[str, str]:
     return {path.stem: path.read_text() for path in sorted(checks_dir.glob("*.sql"))}
 
 
+READS_RUNS_OR_CLOCK = re.compile(r"\bruns\b|\bnow\(\)|\bcurrent_(?:date|timestamp)\b", re.IGNORECASE)
+
+
+def reads_runs_or_clock(sql: str) -> bool:
+    """Whether a check's result can change without the data changing (it reads `runs` or the clock),
+    so that it must run again even when a run added nothing.
+
+    >>> reads_runs_or_clock("select * from claims"), reads_runs_or_clock("select max(started_at) from runs")
+    (False, True)
+    """
+    return bool(READS_RUNS_OR_CLOCK.search(sql))
+
+
 def check_description(sql: str) -> str:
     """The leading `--` comment of a check query, as one paragraph.
 
@@ -42,10 +56,14 @@ def check_description(sql: str) -> str:
     return " ".join(part for part in lines if part)
 
 
-def run_check_queries(con: duckdb.DuckDBPyConnection, checks_dir: Path = CHECKS_DIR) -> dict[str, pl.DataFrame]:
-    """Each check query's result frame by check name; one row per candidate problem."""
+def run_check_queries(con: duckdb.DuckDBPyConnection, checks_dir: Path = CHECKS_DIR,
+                      only: Callable[[str], bool] | None = None) -> dict[str, pl.DataFrame]:
+    """Each check query's result frame by check name (only the queries `only` accepts, when given);
+    one row per candidate problem."""
     frames: dict[str, pl.DataFrame] = {}
     for name, sql in check_queries(checks_dir).items():
+        if only is not None and not only(sql):
+            continue
         frame = con.sql(sql).pl()  # fetched in full before the next query: DuckDB results stream
         missing = [c for c in CHECK_COLUMNS if c not in frame.columns]
         if missing:

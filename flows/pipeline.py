@@ -4,6 +4,7 @@ is in flows/ingest.py, flows/rebuild.py, transforms/, warehouse/ and expectation
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import secrets
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -17,6 +18,7 @@ from prefect.states import Completed
 
 from expectations.artifacts import publish_artifacts
 from expectations.report import write_report
+from expectations.checks import findings_from_checks, reads_runs_or_clock, run_check_queries, with_finding_ids
 from expectations.runner import run_checks
 from flows.ingest import Extractor, IngestStats, ingest_source, reject_ids
 from flows.partitions import partitioned_extractor
@@ -27,6 +29,9 @@ from transforms.places import localities_frame, regions_frame
 from transforms.schema import REJECT_SCHEMA
 from warehouse import db
 from warehouse.marts import build_marts
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+DERIVING_CODE = ("warehouse/checks/*.sql", "warehouse/marts/*.sql", "expectations/*.py")
 
 
 @dataclass
@@ -86,12 +91,48 @@ def load_source(warehouse: Path, source: str, run_id: str, settings: Settings, e
         con.close()
 
 
+def derived_version() -> str:
+    """A hash of the code that derives findings and marts from the data: while it and the data stay
+    the same, so do the findings and the marts."""
+    digest = hashlib.sha256()
+    for pattern in DERIVING_CODE:
+        for path in sorted(PROJECT_ROOT.glob(pattern)):
+            digest.update(path.relative_to(PROJECT_ROOT).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def unchanged_since(con, stats: IngestStats, version: str) -> str | None:
+    """The last completed run whose findings still hold: this run added nothing and the deriving
+    code is the same. None when the checks must run."""
+    if stats.documents_new or stats.rejected_new or stats.claims_new:
+        return None
+    rows = db.run(con, "select run_id from runs where status = 'completed' and derived_version = ? "
+                       "order by started_at desc limit 1", [version])
+    return rows[0][0] if rows else None
+
+
 @task(cache_policy=NO_CACHE)
-def validate(warehouse: Path, run_id: str, report_dir: Path) -> tuple[dict[str, int], dict[str, int], str]:
-    """Run the data-quality suite; store its findings, marking the ones no earlier run had."""
+def validate(warehouse: Path, run_id: str, report_dir: Path,
+             stats: IngestStats | None = None) -> tuple[dict[str, int], dict[str, int], str]:
+    """Run the data-quality suite; store its findings, marking the ones no earlier run had. A run
+    that added nothing to data the same checks already judged carries their findings forward."""
     con = db.connect(warehouse)
     try:
-        findings, docs_index = run_checks(con, report_dir / "data-docs")
+        version = derived_version()
+        db.run(con, "update runs set derived_version = ? where run_id = ?", [version, run_id])
+        docs_index = report_dir / "data-docs" / "index.html"
+        previous = unchanged_since(con, stats, version) if stats is not None and docs_index.exists() else None
+        if previous is not None:
+            # the checks that read runs or the clock run again; the others' findings still hold
+            live = run_check_queries(con, only=reads_runs_or_clock)
+            findings = with_finding_ids(findings_from_checks(live))
+            carried = db.query(con, "select * exclude (run_id, is_new) from dq_findings "
+                                    "where run_id = ? and check_name not in (select unnest(?::varchar[]))",
+                               [previous, list(live)])
+            findings = pl.concat([findings, carried.select(findings.columns)])
+            get_run_logger().info(f"nothing new since run {previous}: its data checks' findings carried forward")
+        else:
+            findings, docs_index = run_checks(con, report_dir / "data-docs")
         seen = db.query(con, "select distinct finding_id from dq_findings")["finding_id"]
         findings = findings.with_columns(run_id=pl.lit(run_id), is_new=~pl.col("finding_id").is_in(seen.implode()))
         db.insert_new(con, "dq_findings", findings)
@@ -115,10 +156,12 @@ def rebuild(warehouse: Path, run_id: str, extract: Extractor) -> RebuildStats:
 @task(cache_policy=NO_CACHE)
 def finish(warehouse: Path, run_id: str, stats: IngestStats, findings: dict[str, int],
            new_findings: dict[str, int], rebuilt: RebuildStats | None = None) -> Path:
-    """Record the run's figures, then publish the read-only snapshot."""
+    """Record the run's figures, rebuild the marts unless nothing changed, then publish the
+    read-only snapshot."""
     rebuilt = rebuilt or RebuildStats()
     con = db.connect(warehouse)
     try:
+        marts_hold = not rebuilt.documents and unchanged_since(con, stats, derived_version()) is not None
         db.run(
             con,
             """update runs set finished_at = now(), status = 'completed', documents_read = ?,
@@ -130,7 +173,8 @@ def finish(warehouse: Path, run_id: str, stats: IngestStats, findings: dict[str,
              findings.get("info", 0), new_findings.get("error", 0), rebuilt.claims_removed, rebuilt.claims_changed,
              rebuilt.claims_unchanged, run_id],
         )
-        build_marts(con)
+        if not marts_hold:
+            build_marts(con)
         db.run(con, "checkpoint")
     finally:
         con.close()
@@ -209,7 +253,7 @@ def dronewatch_flow(settings: Settings | dict[str, Any]) -> RunSummary:
             with partitioned_extractor(settings) as extract:
                 for source in settings.sources:
                     stats.add(load_source(warehouse, source, run_id, settings, extract))
-            findings, new_findings, docs_index = validate(warehouse, run_id, report_dir)
+            findings, new_findings, docs_index = validate(warehouse, run_id, report_dir, stats)
             snapshot = finish(warehouse, run_id, stats, findings, new_findings)
             report_path = report(warehouse, run_id, report_dir)
     return RunSummary(run_id=run_id, warehouse=str(warehouse), snapshot=str(snapshot),
