@@ -220,83 +220,14 @@ def classify_numbers(sentence: str, lang: str) -> list[_Mention]:
     """The numbers of a sentence that may count drones, with how they attach to a noun."""
     out: list[_Mention] = []
     for n in find_numbers(sentence, lang):
-        before = sentence[max(0, n.start - 20):n.start]
-        after = sentence[n.end:n.end + 12]
-        case_ending = re.match(r"^-(?:ми|ти|х|ох|ьох|ма|мя|ю|ти|и)\b", after)
-        if case_ending:
-            # "37-ми дронів": a cardinal with its case ending
-            n = NumberMention(n.value, n.start, n.end + case_ending.end(), n.qualifier)
-            after = sentence[n.end:n.end + 12]
-        elif re.match(r"^\s*(?::\d|\.\d|/|%)|^-\s?(?:х|x|ти|и|ї|й|го|м|ом|ому|я|е|ой|ый|ий)\b|^(?:th|st|nd|rd)\b", after):
+        n = _as_count(sentence, n)
+        if n is None:
             continue
-        if re.search(r"(?:№|#|\d[.:])$", before):
-            continue
-        if re.search(r"(?:" + _MONTHS + r")\w*\.?\s*$", before, re.I) and n.value <= 31:
-            continue
-        if 1900 <= n.value <= 2100 or n.value > MAX_COUNT:
-            continue
-        if re.search(r"\w[-/]$", before):
-            # model numbers: "Shahed-136/131", "Су-34"
-            continue
-        if re.match(r"^-[a-zа-яіїє]", after, re.I) and not re.match(r"^-(?:" + DRONE_WORD.pattern[4:], after, re.I):
-            # "four-hour window", "10-летний"
-            continue
-        toks = _tokens_after(sentence, n.end)
-        kind = None
         if re.search(r"\(\s*$", sentence[max(0, n.start - 3):n.start]) and re.match(r"^\s*\)", sentence[n.end:]):
             # "над Курской (пять)": the figure of the place before the bracket
             out.append(_Mention(n.value, n.start, n.end, n.qualifier, "elliptic", False))
             continue
-        tail = sentence[n.end:n.end + 40]
-        of_m = re.match(r"^\s*(?:out\s+)?(?:of|из|з|із)\s+(?:them|those|these|which|the drones|них|яких|которых)\b", tail, re.I)
-        of_n = re.match(r"^\s*(?:out\s+(?:of\s+)?|of\s+|из\s+|з\s+|із\s+)(\d+)", tail, re.I)
-        if of_m:
-            kind = "drone"
-            toks = []
-        elif of_n:
-            rest = [w for w, *_ in _tokens_after(sentence, n.end + of_n.end(), 5) if not _is_adjective(w, lang)]
-            if rest and DRONE_WORD.match(rest[0].lower()):
-                kind = "drone"
-            else:
-                continue  # "22 out of 35 missiles"
-            toks = []
-        for word, s, e, gap in toks:
-            lw = word.lower()
-            if DRONE_WORD.match(lw):
-                kind = "drone"
-                break
-            if _MONTH_RE.match(lw) and n.value <= 31 and lang != "en" or (lang == "en" and _MONTH_RE.match(lw) and len(lw) >= 3 and lw[:3] in ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec") and n.value <= 31 and word[0].isupper()):
-                kind = "reject"
-                break
-            if _YEARISH.match(lw):
-                kind = "reject"
-                break
-            if word in ("%", "№", ":", "."):
-                kind = {"%": "reject", "№": "reject", ":": None, ".": "elliptic"}[word]
-                break
-            if any(rx.match(lw) for _, rx in _OUTCOME_RE) and not _is_adjective(word, lang) or lw in (
-                "были", "был", "была", "було", "були", "был", "оказались"):
-                kind = "elliptic"  # "ещё один уничтожен над ...", "16 были сбиты"
-                break
-            if word in (",", ";", "(", ")", "—", "–", "«", "»", '"'):
-                if word in ("—", "–", ","):
-                    kind = "elliptic"
-                break
-            if _PREP_ELLIPTIC.match(gap + word) and not _is_adjective(word, lang) or lw in (
-                "над", "в", "у", "на", "по", "из", "з", "із", "of", "over", "above", "in", "across",
-                "near", "off", "each", "were", "was", "had", "have", "и", "and", "та", "і", "others"):
-                kind = "elliptic"
-                break
-            if lang == "en" and _REJECT_EN.match(lw) and not _SKIP_EN.match(lw):
-                kind = "reject"
-                break
-            if _is_adjective(word, lang):
-                continue
-            kind = "reject"
-            break
-        else:
-            if not toks and kind is None:
-                kind = "elliptic"
+        kind = _attachment(sentence, lang, n)
         if kind in (None, "reject"):
             continue
         if _VAGUE.match(sentence[n.start:n.end]):
@@ -305,12 +236,100 @@ def classify_numbers(sentence: str, lang: str) -> list[_Mention]:
             lang == "en" and re.match(r"^\s*(?:\w+\s+){0,3}?each\b", sentence[n.end:n.end + 40], re.I) is not None
         )
         out.append(_Mention(n.value, n.start, n.end, n.qualifier, kind, distributive))
-    # "пять — над Ростовской областью, столько же — над Крымом": the figure before, again
+    out = _with_same_amounts(sentence, out)
+    out.sort(key=lambda x: x.start)
+    return out
+
+
+def _as_count(sentence: str, n: NumberMention) -> NumberMention | None:
+    """The number with its case ending ("37-ми"), or None when it counts nothing.
+
+    Ordinals, times, fractions, numbered items, dates, years, model numbers ("Shahed-136")
+    and compound adjectives ("four-hour", "10-летний") are no counts.
+    """
+    before = sentence[max(0, n.start - 20):n.start]
+    after = sentence[n.end:n.end + 12]
+    case_ending = re.match(r"^-(?:ми|ти|х|ох|ьох|ма|мя|ю|ти|и)\b", after)
+    if case_ending:
+        # "37-ми дронів": a cardinal with its case ending
+        n = NumberMention(n.value, n.start, n.end + case_ending.end(), n.qualifier)
+        after = sentence[n.end:n.end + 12]
+    elif re.match(r"^\s*(?::\d|\.\d|/|%)|^-\s?(?:х|x|ти|и|ї|й|го|м|ом|ому|я|е|ой|ый|ий)\b|^(?:th|st|nd|rd)\b", after):
+        return None
+    if re.search(r"(?:№|#|\d[.:])$", before):
+        return None
+    if re.search(r"(?:" + _MONTHS + r")\w*\.?\s*$", before, re.I) and n.value <= 31:
+        return None
+    if 1900 <= n.value <= 2100 or n.value > MAX_COUNT:
+        return None
+    if re.search(r"\w[-/]$", before):
+        # model numbers: "Shahed-136/131", "Су-34"
+        return None
+    if re.match(r"^-[a-zа-яіїє]", after, re.I) and not re.match(r"^-(?:" + DRONE_WORD.pattern[4:], after, re.I):
+        # "four-hour window", "10-летний"
+        return None
+    return n
+
+
+def _attachment(sentence: str, lang: str, n: NumberMention) -> str | None:
+    """How a number attaches to a noun: "drone" (its own drone noun), "elliptic" (the noun left out),
+    "reject" or None (it counts something else)."""
+    toks = _tokens_after(sentence, n.end)
+    kind = None
+    tail = sentence[n.end:n.end + 40]
+    of_m = re.match(r"^\s*(?:out\s+)?(?:of|из|з|із)\s+(?:them|those|these|which|the drones|них|яких|которых)\b", tail, re.I)
+    of_n = re.match(r"^\s*(?:out\s+(?:of\s+)?|of\s+|из\s+|з\s+|із\s+)(\d+)", tail, re.I)
+    if of_m:
+        kind = "drone"
+        toks = []
+    elif of_n:
+        rest = [w for w, *_ in _tokens_after(sentence, n.end + of_n.end(), 5) if not _is_adjective(w, lang)]
+        if rest and DRONE_WORD.match(rest[0].lower()):
+            kind = "drone"
+        else:
+            return None  # "22 out of 35 missiles"
+        toks = []
+    if toks:
+        return _kind_of_next_words(toks, n.value, lang)
+    return kind if kind is not None else "elliptic"
+
+
+def _kind_of_next_words(toks: list[tuple[str, int, int, str]], value: int, lang: str) -> str | None:
+    """The attachment the words after a number tell: the first that is no adjective decides."""
+    for word, _, _, gap in toks:
+        lw = word.lower()
+        if DRONE_WORD.match(lw):
+            return "drone"
+        if _MONTH_RE.match(lw) and value <= 31 and lang != "en" or (lang == "en" and _MONTH_RE.match(lw) and len(lw) >= 3 and lw[:3] in ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec") and value <= 31 and word[0].isupper()):
+            return "reject"
+        if _YEARISH.match(lw):
+            return "reject"
+        if word in ("%", "№", ":", "."):
+            return {"%": "reject", "№": "reject", ":": None, ".": "elliptic"}[word]
+        if any(rx.match(lw) for _, rx in _OUTCOME_RE) and not _is_adjective(word, lang) or lw in (
+            "были", "был", "была", "було", "були", "был", "оказались"):
+            return "elliptic"  # "ещё один уничтожен над ...", "16 были сбиты"
+        if word in (",", ";", "(", ")", "—", "–", "«", "»", '"'):
+            return "elliptic" if word in ("—", "–", ",") else None
+        if _PREP_ELLIPTIC.match(gap + word) and not _is_adjective(word, lang) or lw in (
+            "над", "в", "у", "на", "по", "из", "з", "із", "of", "over", "above", "in", "across",
+            "near", "off", "each", "were", "was", "had", "have", "и", "and", "та", "і", "others"):
+            return "elliptic"
+        if lang == "en" and _REJECT_EN.match(lw) and not _SKIP_EN.match(lw):
+            return "reject"
+        if _is_adjective(word, lang):
+            continue
+        return "reject"
+    return None
+
+
+def _with_same_amounts(sentence: str, out: list[_Mention]) -> list[_Mention]:
+    """ "пять — над Ростовской областью, столько же — над Крымом": the figure before, again."""
+    out = list(out)
     for m in _SAME_AMOUNT.finditer(sentence):
         prev = [x for x in out if x.end <= m.start()]
         if prev:
             out.append(_Mention(prev[-1].value, m.start(), m.end(), prev[-1].qualifier, "elliptic", False))
-    out.sort(key=lambda x: x.start)
     return out
 
 
