@@ -1,9 +1,10 @@
 """The performance benchmark: end to end, per stage, the floor, memory and incremental runs.
 
-    python bench/run_bench.py                     # 100k and 1M documents (a long run)
-    python bench/run_bench.py --sizes 100000      # one size
+    python bench/run_bench.py                     # 100k and 1M documents (make bench; ~30 min on 2 cores)
+    python bench/run_bench.py --sizes 100000      # one size (~6 min)
     python bench/run_bench.py --quick             # 20k, a smoke run
-    python bench/run_bench.py --sizes 100000 --profile   # also py-spy the 100k flow run
+    python bench/run_bench.py --sizes 100000 --profile   # also profile (py-spy if installed, else cProfile)
+    python bench/run_bench.py --sizes 100000 --workers 1 # extraction in the flow's own process
 
 For each size it generates the dump (bench/generate_dump.py, seeded, cached in bench/out/) and
 runs, each in a fresh subprocess so one measurement's memory and caches do not leak into another:
@@ -12,15 +13,21 @@ runs, each in a fresh subprocess so one measurement's memory and caches do not l
   regular expression (`regexp_matches`);
 - flow: the Prefect flow in one process: a warm-up flow run on a tiny dump first (the temporary
   Prefect server starts there and is not timed), then the timed runs on a fresh warehouse: the full
-  load, a second run with nothing new, and a run with 1 % new documents in a separate file. Wall
-  time is measured around `dronewatch_flow(settings)` with `time.perf_counter`; the task bodies are
-  timed too, so Prefect's own overhead is the rest. Peak memory is the process's VmHWM (Linux) and
-  the sampled peak of the whole process tree (the Prefect server included);
-- stages: the same dump through the stage functions called directly, without Prefect, one after
-  the other: read, parse, language, content hash, pre-filter, extraction, load, checks, marts,
-  publish.
+  load, a second run with nothing new, a run with 1 % new documents in a separate file, and a run
+  after 1 % more lines were appended to the dump (read from its cursor). Wall time is measured
+  around `dronewatch_flow(settings)` with `time.perf_counter`; the task bodies are timed too, so
+  Prefect's own overhead is the rest (the extraction workers' start and stop included). Peak
+  memory is the process's VmHWM (Linux) and the sampled peak of the whole process tree (the
+  Prefect server and the extraction workers included);
+- stages: the same dump through the stage functions called directly, without Prefect, block by
+  block as the loader reads it, in one process: read, parse, language, content hash, pre-filter,
+  extraction, load, then checks, marts, publish; with the process's peak RSS after each stage.
 
-Results go to bench/results.json (machine readable, appended per run date) and bench/results.md.
+With --profile the stages run is profiled at every size, and one more full flow run at the
+smallest size (its main process: Prefect, loading, checks). py-spy is no project dependency
+(`uv venv /tmp/benchtools && uv pip install --python /tmp/benchtools/bin/python py-spy`); without
+it cProfile is used. Results go to bench/results.json (every run, newest first) and
+bench/results.md (rendered from it; `--render` redoes it).
 """
 from __future__ import annotations
 
@@ -513,7 +520,7 @@ _WRAPPERS = ("importlib", "<module>", "run_bench.py", "contextlib.py", "threadin
              "Task.__call__", "Flow.__call__")
 
 
-def bench_size(n: int, seed: int, profile: bool, skip_stages: bool) -> dict:
+def bench_size(n: int, seed: int, profile: bool, skip_stages: bool, profile_stages: bool = False) -> dict:
     dump = ensure_dump(n, seed)
     new = ensure_dump(max(1, n // 100), seed + 1, start=n)
     appended = ensure_dump(max(1, n // 100), seed + 3, start=n + max(1, n // 100))
@@ -531,7 +538,7 @@ def bench_size(n: int, seed: int, profile: bool, skip_stages: bool) -> dict:
     result["load_after_flow"] = load_avg()
     if not skip_stages:
         print(f"== {n}: stages", file=sys.stderr)
-        raw = OUT_DIR / f"profile-{n}-stages.txt" if profile else None
+        raw = OUT_DIR / f"profile-{n}-stages.txt" if profile or profile_stages else None
         result["stages"] = _child(["stages", str(dump), str(work)], profile=raw)
         if raw is not None:
             result["profile_stages"] = summarise_profile(raw) | {"file": str(raw.relative_to(ROOT))}
@@ -708,7 +715,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--quick", action="store_true", help="one 20k run (smoke test)")
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--profile", action="store_true", help="py-spy the flow at the smallest size")
+    parser.add_argument("--profile", action="store_true",
+                        help="profile the stages run at every size, and one more full flow run at the smallest")
     parser.add_argument("--no-stages", action="store_true", help="skip the direct per-stage timing")
     parser.add_argument("--workers", type=int, help="extraction processes of the flow (DRONEWATCH_WORKERS; "
                                                      "default one per core)")
@@ -753,7 +761,8 @@ def main(argv: list[str] | None = None) -> int:
     failed = False
     for i, n in enumerate(sizes):
         try:
-            r = bench_size(n, args.seed, profile=args.profile and i == 0, skip_stages=args.no_stages)
+            r = bench_size(n, args.seed, profile=args.profile and i == 0, skip_stages=args.no_stages,
+                           profile_stages=args.profile)
         except ChildFailed as e:
             print(f"{n}: {e}", file=sys.stderr)
             failed = True
