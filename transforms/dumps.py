@@ -225,6 +225,21 @@ def parse_published(raw: pl.Series) -> pl.Series:
 
 # --------------------------------------------------------------------------- common finish
 
+UNREADABLE_DATE = "published date '{}' cannot be read; the document is loaded without a date"
+"""The one reason in `rejected` whose record was loaded anyway: the date is what was rejected."""
+
+
+def _unreadable_dates(good: pl.DataFrame) -> pl.DataFrame:
+    """Records that load although their `published` could not be read: each also gets a row in
+    `rejected`, so the value written is reported rather than silently dropped."""
+    if "published" not in good.columns:
+        return good.clear()
+    written = pl.col("published").str.strip_chars()
+    return good.filter(written.is_not_null() & (written != "") & pl.col("published_at").is_null()).with_columns(
+        _reason=pl.format(UNREADABLE_DATE,
+                          written.str.slice(0, 60).str.replace_all("'", "’", literal=True))
+    )
+
 
 def _finish(
     rows: pl.DataFrame,
@@ -284,11 +299,12 @@ def _finish(
         _reason=pl.format("duplicate id with different text (first at {} {})", pl.lit(unit), pl.col("_first_no"))
     )
     good = good.filter(~later)
-    found = pl.concat([bad.select("record_no", "_reason"), conflicts.select("record_no", "_reason")])
+    undated = _unreadable_dates(good)
+    found = pl.concat([frame.select("record_no", "_reason") for frame in (bad, conflicts, undated)])
     if excerpt_of is not None:
         excerpts = pl.Series([excerpt_of(no) for no in found["record_no"].to_list()], dtype=pl.String)
     else:
-        excerpts = pl.concat([bad["_excerpt"], conflicts["_excerpt"]]).str.slice(0, EXCERPT_CHARS)
+        excerpts = pl.concat([bad["_excerpt"], conflicts["_excerpt"], undated["_excerpt"]]).str.slice(0, EXCERPT_CHARS)
     found_rejects = pl.DataFrame(
         {"origin": [origin] * found.height, "record_no": found["record_no"], "reason": found["_reason"], "excerpt": excerpts},
         schema=REJECT_SCHEMA,

@@ -79,6 +79,7 @@ def test_jsonl_bad_records_are_rejected_with_line_numbers() -> None:
         (6, "empty id"),
         (7, "empty text"),
         (8, "not a JSON object (got array)"),
+        (9, "published date 'yesterday' cannot be read; the document is loaded without a date"),
         (10, "id is not a string or number (got boolean)"),
     ]
     assert rejects["origin"].unique().to_list() == ["bad.jsonl"]
