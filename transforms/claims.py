@@ -2,7 +2,8 @@
 
 Runs per document, only on the sentences the vectorised pre-filter kept (and their neighbours,
 which the parser reads for context: a speaker named after the figure, an enumeration of towns,
-a breakdown continued in the next sentence).
+a breakdown continued in the next sentence). The figures of one sentence come from `mentions.py`;
+`parse_document` reads them in document context, step by step.
 """
 from __future__ import annotations
 
@@ -13,7 +14,18 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from transforms.numbers import NumberMention, find_numbers, word_value
+from transforms.mentions import (
+    DEBRIS,
+    DEBRIS_OF_ONE,
+    MONTHS,
+    ORDINAL_ONE,
+    OUTCOME_RE,
+    Mention,
+    classify_numbers,
+    outcome_at,
+    singular_mentions,
+)
+from transforms.numbers import word_value
 from transforms.speakers import SpeakerMention, channel_mention, find_speakers, title_region_phrase
 from transforms.windows import find_window, resolve_window
 
@@ -58,67 +70,6 @@ class Claim:
 
 # ---------------------------------------------------------------------------------- vocabulary
 
-MAX_COUNT = 10_000  # no statement counts more drones at once; bigger figures are something else
-
-DRONE_WORD = re.compile(
-    r"^(?:дрон|беспилот|бпла|безпілот|uav|drone|шахед|shahed|герань|geran|летательн|літальн|"
-    r"аппарат|апарат|unmanned|камикадзе|kamikaze|квадрокоптер|коптер|ударн|lancet|ланцет|"
-    r"mavic|ones\b|of them|из них|з них|із них)",
-    re.I,
-)
-# words that may stand between a number and its noun
-_SKIP_EN = re.compile(
-    r"^(?:ukrainian|russian|enemy|hostile|aircraft|type|aircraft-type|airplane-type|fixed-wing|"
-    r"more|other|additional|long-range|attack|strike|combat|kamikaze|of|the|all|fixed|wing|"
-    r"plane-type|aerial|air|enemy's|such|small|large|heavy|new|foreign|jet-powered|jet|guided|"
-    r"unmanned|remotely|piloted|attacking|incoming|decoy|imitation|reconnaissance)$",
-    re.I,
-)
-_REJECT_EN = re.compile(
-    r"^(?:people|persons?|civilians?|residents?|children|injur|killed|dead|wounded|houses?|homes?|"
-    r"buildings?|apartments?|cars?|vehicles?|airports?|flights?|hours?|minutes?|seconds?|days?|"
-    r"weeks?|months?|years?|km|kilomet|metres?|meters?|miles?|percent|missiles?|rockets?|bombs?|"
-    r"cities|towns?|villages?|regions?|districts?|oblasts?|times|am|pm|a\.m|p\.m|helicopters?|"
-    r"aircraft\b|planes?|jets?|ships?|boats?|tanks?|soldiers?|troops?|servicemen|guided|cruise|"
-    r"ballistic|shells?|artillery|mortars?|mlrs|launchers?|sorties?|waves?|hectares?|storeys?|"
-    r"floors?|tons?|tonnes?|million|billion|st|nd|rd|th|attacks?|strikes?|explosions?)",
-    re.I,
-)
-_MONTHS = (
-    r"январ|феврал|март|апрел|ма[йяю]|июн|июл|август|сентябр|октябр|ноябр|декабр|січ|лют|берез|"
-    r"квіт|трав|черв|лип|серп|верес|жовт|листопад|груд|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"
-)
-_MONTH_RE = re.compile(r"^(?:" + _MONTHS + r")", re.I)
-_YEARISH = re.compile(r"^(?:год|года|году|годом|г\b|рок|року|роки|років|year)", re.I)
-_PREP_ELLIPTIC = re.compile(
-    r"^\s*(?:[—–-]\s*)?(?:над|в|во|у|на|над|по|из|из них|з них|із них|of|over|above|in|across|"
-    r"near|off|of them|of those|each|were|was|ones?)\b",
-    re.I,
-)
-
-OUTCOME_WORDS: tuple[tuple[str, str], ...] = (
-    ("debris_found", r"обломк|обломок|обломков|debris|fragment|wreckage|remains of|уламк|уламок|"
-                     r"остатк|залишк|фрагмент"),
-    ("suppressed", r"подавлен|подавил|радиоэлектрон|\bрэб\b|electronic warfare|\bew\b|lost to location|(?:were|was) lost\b|"
-                   r"локаційно|локационно|suppress|jamm|потерял\w* управлени|втратив\w* керуванн|"
-                   r"втрачен|радіоелектрон|\bреб\b"),
-    ("crashed", r"\bупал|\bупали|крушени|crash|\bвпав|\bвпали|рухнул|fell\b|fallen\b|упавш"),
-    ("intercepted", r"уничтож|сбит|сбил|перехва|ликвид|нейтрализ|поражен|поразил|обезвред|знешкод|отраж|отрази|destroy|destruc|"
-                    r"shot down|shoot down|shooting down|downed|intercept|neutrali|збит|збил|"
-                    r"знищ|перехопл|перехоп|уражен|brought down|taken down|eliminat|repel|"
-                    r"відбит|відбил|приземл|сбива|збива|knocked out|"
-                    r"\bзбито|ліквідов|нейтраліз|downing|мінусув|приземлил|(?:were|was|been) hit\b"),
-    ("launched", r"запуст|launch|выпусти|випусти|направил|направлен|атаковал|атакував|атакувал|"
-                 r"attacked|атакован|пытал\w* атак|намагал\w* атак|fired\b|\bsent\b|випущен|"
-                 r"запущен|attempted to attack|tried to attack|атакуюч|випустив|застосува|применил|"
-                 r"атакува|attack(?:ing)? with|used\b"),
-    ("hit", r"влучан|влучил|попадани"),
-)
-_OUTCOME_RE = [(o, re.compile(p, re.I)) for o, p in OUTCOME_WORDS]
-_OUTCOME_PRIORITY = {o: i for i, (o, _) in enumerate(OUTCOME_WORDS)}
-
-_VAGUE = re.compile(r"^(?:several|some|dozens|scores|hundreds|несколько|десятки|десятков|"
-                    r"кілька|декілька|десятки|сотни|сотні)$", re.I)
 _CUMULATIVE = re.compile(
     r"since the (?:start|beginning)|с начала|з початку|всего с|за время|"
     r"за (?:весь |минувший |прошедший |последний |этот |текущий )?(?:год|месяц)\b|"
@@ -127,35 +78,6 @@ _CUMULATIVE = re.compile(
     r"july|august|september|october|november|december|\d{4})",
     re.I,
 )
-
-# Singular drones: "a drone", "беспилотник", "ворожий безпілотник" = 1 when an outcome is told.
-_SINGULAR = {
-    "en": re.compile(
-        r"\b(?:an?|one|another)\s+(?:(?:ukrainian|russian|enemy|hostile|attack|kamikaze|"
-        r"aircraft-type|single|unmanned|fixed-wing|combat|strike)\s+){0,3}"
-        r"(?:drone|uav|unmanned aerial vehicle|unmanned aircraft|shahed)\b"
-        r"(?!\s*(?:attack|strike|command|operator|debris|threat|danger|alert|warning|raid|launch|"
-        r"unit|assault|incursion|wreckage|fragment|factory|plant|base|production|program|war))",
-        re.I),
-    "ru": re.compile(
-        r"(?<![\w-])(?:один\s+|одного\s+)?(?:(?:украинск\w+|вражеск\w+|ударн\w+|беспилотн\w+|"
-        r"самолетного типа|самол[её]тного типа)\s+){0,2}"
-        r"(?:беспилотник|дрон|БПЛА|беспилотный летательный аппарат|летательный аппарат|"
-        r"квадрокоптер|коптер|дрон-камикадзе|беспилотное воздушное судно)(?![\w-])",
-        re.I),
-    "uk": re.compile(
-        r"(?<![\w-])(?:один\s+)?(?:(?:ворож\w+|ударн\w+|російськ\w+)\s+){0,2}"
-        r"(?:безпілотник|дрон|БпЛА|шахед|Шахед|БПЛА|безпілотний літальний апарат)(?![\w-])",
-        re.I),
-}
-_SINGULAR_VERB = re.compile(
-    r"\b(?:сбит|уничтожен|перехвачен|подавлен|упал|был|была|обнаружен|shot|destroyed|"
-    r"intercepted|downed|crashed|fell|збито|збитий|знищено|знищений|впав|уражено|сбили|"
-    r"уничтожили|перехватили|збили|знищили|ликвидир|нейтрализ)\w*",
-    re.I,
-)
-_BPLA = re.compile(r"^(?:бпла|бпла)$", re.I)
-
 _ENUM_KEY = re.compile(
     r"\b(?:cities|towns|villages|settlements|localities|populated areas|municipalities|districts|"
     r"города|городах|населенн\w+ пункт\w*|населённ\w+ пункт\w*|сел\w*|районах|міста|містах|"
@@ -182,233 +104,7 @@ def _places_api():
     return places
 
 
-# ------------------------------------------------------------------------------------ helpers
-
-@dataclass(frozen=True)
-class _Mention:
-    value: int
-    start: int
-    end: int
-    qualifier: str
-    kind: str            # "drone" (own drone noun), "elliptic" (noun left out), "single"
-    distributive: bool
-
-
-def _tokens_after(text: str, pos: int, n: int = 6) -> list[tuple[str, int, int, str]]:
-    """Up to n word tokens after pos, each with the text between it and the previous one."""
-    out = []
-    prev = pos
-    for m in re.finditer(r"[\w'’]+(?:-[\w'’]+)*|[%№:;,.()\"—–]", text[pos:pos + 160]):
-        s, e = pos + m.start(), pos + m.end()
-        out.append((m.group(), s, e, text[prev:s]))
-        prev = e
-        if len(out) >= n:
-            break
-    return out
-
-
-def _is_adjective(word: str, lang: str) -> bool:
-    if lang == "en":
-        return bool(_SKIP_EN.match(word)) or ("-" in word and not DRONE_WORD.match(word))
-    w = word.lower()
-    if re.search(r"(?:ых|их|ого|ому|ой|ий|ый|ая|ые|ие|ую|ими|ыми|ому|ої|ій|ого|ими|их|і|ні|ні)$", w):
-        return True
-    return w in ("типа", "типу", "самолетного", "самолётного", "літакового", "of")
-
-
-def classify_numbers(sentence: str, lang: str) -> list[_Mention]:
-    """The numbers of a sentence that may count drones, with how they attach to a noun."""
-    out: list[_Mention] = []
-    for n in find_numbers(sentence, lang):
-        n = _as_count(sentence, n)
-        if n is None:
-            continue
-        if re.search(r"\(\s*$", sentence[max(0, n.start - 3):n.start]) and re.match(r"^\s*\)", sentence[n.end:]):
-            # "над Курской (пять)": the figure of the place before the bracket
-            out.append(_Mention(n.value, n.start, n.end, n.qualifier, "elliptic", False))
-            continue
-        kind = _attachment(sentence, lang, n)
-        if kind in (None, "reject"):
-            continue
-        if _VAGUE.match(sentence[n.start:n.end]):
-            continue
-        distributive = bool(re.search(r"(?:^|\s)по\s*$", sentence[max(0, n.start - 4):n.start], re.I)) or (
-            lang == "en" and re.match(r"^\s*(?:\w+\s+){0,3}?each\b", sentence[n.end:n.end + 40], re.I) is not None
-        )
-        out.append(_Mention(n.value, n.start, n.end, n.qualifier, kind, distributive))
-    out = _with_same_amounts(sentence, out)
-    out.sort(key=lambda x: x.start)
-    return out
-
-
-def _as_count(sentence: str, n: NumberMention) -> NumberMention | None:
-    """The number with its case ending ("37-ми"), or None when it counts nothing.
-
-    Ordinals, times, fractions, numbered items, dates, years, model numbers ("Shahed-136")
-    and compound adjectives ("four-hour", "10-летний") are no counts.
-    """
-    before = sentence[max(0, n.start - 20):n.start]
-    after = sentence[n.end:n.end + 12]
-    case_ending = re.match(r"^-(?:ми|ти|х|ох|ьох|ма|мя|ю|ти|и)\b", after)
-    if case_ending:
-        # "37-ми дронів": a cardinal with its case ending
-        n = NumberMention(n.value, n.start, n.end + case_ending.end(), n.qualifier)
-        after = sentence[n.end:n.end + 12]
-    elif re.match(r"^\s*(?::\d|\.\d|/|%)|^-\s?(?:х|x|ти|и|ї|й|го|м|ом|ому|я|е|ой|ый|ий)\b|^(?:th|st|nd|rd)\b", after):
-        return None
-    if re.search(r"(?:№|#|\d[.:])$", before):
-        return None
-    if re.search(r"(?:" + _MONTHS + r")\w*\.?\s*$", before, re.I) and n.value <= 31:
-        return None
-    if 1900 <= n.value <= 2100 or n.value > MAX_COUNT:
-        return None
-    if re.search(r"\w[-/]$", before):
-        # model numbers: "Shahed-136/131", "Су-34"
-        return None
-    if re.match(r"^-[a-zа-яіїє]", after, re.I) and not re.match(r"^-(?:" + DRONE_WORD.pattern[4:], after, re.I):
-        # "four-hour window", "10-летний"
-        return None
-    return n
-
-
-def _attachment(sentence: str, lang: str, n: NumberMention) -> str | None:
-    """How a number attaches to a noun: "drone" (its own drone noun), "elliptic" (the noun left out),
-    "reject" or None (it counts something else)."""
-    toks = _tokens_after(sentence, n.end)
-    kind = None
-    tail = sentence[n.end:n.end + 40]
-    of_m = re.match(r"^\s*(?:out\s+)?(?:of|из|з|із)\s+(?:them|those|these|which|the drones|них|яких|которых)\b", tail, re.I)
-    of_n = re.match(r"^\s*(?:out\s+(?:of\s+)?|of\s+|из\s+|з\s+|із\s+)(\d+)", tail, re.I)
-    if of_m:
-        kind = "drone"
-        toks = []
-    elif of_n:
-        rest = [w for w, *_ in _tokens_after(sentence, n.end + of_n.end(), 5) if not _is_adjective(w, lang)]
-        if rest and DRONE_WORD.match(rest[0].lower()):
-            kind = "drone"
-        else:
-            return None  # "22 out of 35 missiles"
-        toks = []
-    if toks:
-        return _kind_of_next_words(toks, n.value, lang)
-    return kind if kind is not None else "elliptic"
-
-
-def _kind_of_next_words(toks: list[tuple[str, int, int, str]], value: int, lang: str) -> str | None:
-    """The attachment the words after a number tell: the first that is no adjective decides."""
-    for word, _, _, gap in toks:
-        lw = word.lower()
-        if DRONE_WORD.match(lw):
-            return "drone"
-        if _MONTH_RE.match(lw) and value <= 31 and lang != "en" or (lang == "en" and _MONTH_RE.match(lw) and len(lw) >= 3 and lw[:3] in ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec") and value <= 31 and word[0].isupper()):
-            return "reject"
-        if _YEARISH.match(lw):
-            return "reject"
-        if word in ("%", "№", ":", "."):
-            return {"%": "reject", "№": "reject", ":": None, ".": "elliptic"}[word]
-        if any(rx.match(lw) for _, rx in _OUTCOME_RE) and not _is_adjective(word, lang) or lw in (
-            "были", "был", "была", "було", "були", "был", "оказались"):
-            return "elliptic"  # "ещё один уничтожен над ...", "16 были сбиты"
-        if word in (",", ";", "(", ")", "—", "–", "«", "»", '"'):
-            return "elliptic" if word in ("—", "–", ",") else None
-        if _PREP_ELLIPTIC.match(gap + word) and not _is_adjective(word, lang) or lw in (
-            "над", "в", "у", "на", "по", "из", "з", "із", "of", "over", "above", "in", "across",
-            "near", "off", "each", "were", "was", "had", "have", "и", "and", "та", "і", "others"):
-            return "elliptic"
-        if lang == "en" and _REJECT_EN.match(lw) and not _SKIP_EN.match(lw):
-            return "reject"
-        if _is_adjective(word, lang):
-            continue
-        return "reject"
-    return None
-
-
-def _with_same_amounts(sentence: str, out: list[_Mention]) -> list[_Mention]:
-    """ "пять — над Ростовской областью, столько же — над Крымом": the figure before, again."""
-    out = list(out)
-    for m in _SAME_AMOUNT.finditer(sentence):
-        prev = [x for x in out if x.end <= m.start()]
-        if prev:
-            out.append(_Mention(prev[-1].value, m.start(), m.end(), prev[-1].qualifier, "elliptic", False))
-    return out
-
-
-_SAME_AMOUNT = re.compile(r"(?<!\w)(?:столько же|стільки ж|the same number)(?!\w)(?!\s*,?\s*(?:сколько|скільки|as\b))", re.I)
-
-
 _INCREMENT = re.compile(r"ещ[её]|another|one more|a further|further|also|ще\b|очередн|черговий", re.I)
-_DEBRIS_OF_ONE = re.compile(
-    r"(?:обломк\w*|обломок|фрагмент\w*|debris|wreckage|fragments|уламк\w*|уламок)\s+(?:from\s+|of\s+)?(?:an?\s+|the\s+)?"
-    r"(?:[\w-]+\s+){0,2}?(?:беспилотника|дрона|беспилотного летательного аппарата|drone|UAV|"
-    r"безпілотника|шахеда)\b(?!\s*(?:attack|strike|атак))",
-    re.I,
-)
-
-# "очередной беспилотник", "о втором сбитом беспилотнике", "another drone", "третий — над морем"
-_ORDINAL_ONE = re.compile(
-    r"(?<![\w-])(?:(?:очередн|втор|трет|четв[её]рт|пят|ещ[её] одн|черегов|черговий|друг|третій|"
-    r"четвертий)\w*\s+(?:(?!атак|удар)[\w-]+\s+){0,2}?(?:беспилотн\w*(?:ик|ика|ику|иком|ике|ый|ого|ому|ым)\b|"
-    r"дрон(?:а|у|ом|е)?\b|БПЛА|БпЛА|безпілотник(?:а|у|ом)?\b|шахед(?:а|у|ом)?\b|летательн\w*)|"
-    r"(?:another|a second|a third|one more)\s+(?:[\w-]+\s+){0,2}?(?:drone|uav|shahed)s?\b|"
-    r"(?<=[,;]\s)(?:трет|четв[её]рт|третій|четверт)\w*(?=\s*[—–-]\s))",
-    re.I,
-)
-
-
-def _singular_mentions(sentence: str, lang: str, taken: list[_Mention]) -> list[_Mention]:
-    rx = _SINGULAR.get(lang, _SINGULAR["en"])
-    out = []
-    for m in _DEBRIS_OF_ONE.finditer(sentence):
-        if re.search(r"падени\w*\s+$|crash site|site of", sentence[:m.start()], re.I):
-            continue
-        if any(t.start <= m.end() + 10 and m.start() <= t.end + 10 for t in taken):
-            continue
-        return [_Mention(1, m.start(), m.end(), "exact", "single", False)]
-    for m in _ORDINAL_ONE.finditer(sentence):
-        if _DEBRIS.search(sentence[max(0, m.start() - 14):m.start()]):
-            continue
-        if any(t.start <= m.start() < t.end + 3 or m.start() <= t.start < m.end() for t in taken):
-            continue
-        out.append(_Mention(1, m.start(), m.end(), "exact", "single", False))
-    if out:
-        return out
-    for m in rx.finditer(sentence):
-        if any(t.start <= m.end() + 40 and m.start() <= t.end + 40 for t in taken):
-            continue
-        word = m.group().split()[-1]
-        if lang != "en":
-            if _BPLA.match(word) or word.lower() in ("бпла",):
-                if not _SINGULAR_VERB.search(sentence[max(0, m.start() - 25):m.end() + 25]):
-                    continue
-            # "атака беспилотника" has the noun in genitive and no match; plural verbs reject
-            if re.search(r"^\s*(?:атак|удар|обломк|угроз)", sentence[m.end():m.end() + 8], re.I):
-                continue
-            if re.search(r"(?:атак\w*|угроз\w*|налет\w*|нападени\w*|опасност\w*)\s+$", sentence[:m.start()], re.I):
-                continue
-        out.append(_Mention(1, m.start(), m.end(), "exact", "single", False))
-        break
-    return out
-
-
-def _outcome_at(sentence: str, start: int, end: int, lo: int = 0, hi: int | None = None) -> str | None:
-    """The outcome word nearest to [start, end) inside sentence[lo:hi]."""
-    hi = len(sentence) if hi is None else hi
-    best: tuple[int, int, str] | None = None
-    for outcome, rx in _OUTCOME_RE:
-        for m in rx.finditer(sentence, lo, hi):
-            d = start - m.end() if m.end() <= start else max(0, m.start() - end)
-            # a verb after the noun counts a little more than one before ("упал" in another clause)
-            key = (d, _OUTCOME_PRIORITY[outcome], outcome)
-            if best is None or key < best:
-                best = key
-    if best is None:
-        return None
-    if best[2] == "suppressed":
-        for m in _OUTCOME_RE[3][1].finditer(sentence, lo, hi):
-            if abs(m.start() - start) < 45 and re.search(r"\b(?:або|или|or|чи|/|та|і|и|and)\b|/", sentence[min(m.end(), start):max(m.start(), start)] + sentence[max(0, m.end()):m.end() + 12]):
-                return "intercepted"
-    # "збито/подавлено", "intercepted and destroyed": a kill verb next to another counts as kill
-    return best[2]
 
 
 # ---------------------------------------------------------------------------------- the parser
@@ -696,7 +392,7 @@ def _claims_of_sentences(ctx: _DocContext) -> list[Claim]:
     return claims
 
 
-def _sentence_mentions(ctx: _DocContext, i: int, prior: list[Claim]) -> list[_Mention]:
+def _sentence_mentions(ctx: _DocContext, i: int, prior: list[Claim]) -> list[Mention]:
     """The figures of sentence i that may be claims.
 
     A sentence after a drone sentence gives only the figures that go on its breakdown.
@@ -711,10 +407,10 @@ def _sentence_mentions(ctx: _DocContext, i: int, prior: list[Claim]) -> list[_Me
     anchors_here = [m for m in mentions if m.kind == "drone"]
     mentions = [m for m in mentions if m.kind != "elliptic" or anchors_here or prev_anchor]
     if in_cand:
-        singles = _singular_mentions(sent, ctx.lang, mentions)
-        if any(_DEBRIS_OF_ONE.match(sent, x.start) for x in singles) and _VAGUE_DRONES.search(ctx.text, 0, e):
+        singles = singular_mentions(sent, ctx.lang, mentions)
+        if any(DEBRIS_OF_ONE.match(sent, x.start) for x in singles) and _VAGUE_DRONES.search(ctx.text, 0, e):
             # "сбиты несколько беспилотников ... обломки беспилотника": debris of one of an uncounted few
-            singles = [x for x in singles if not _DEBRIS_OF_ONE.match(sent, x.start)]
+            singles = [x for x in singles if not DEBRIS_OF_ONE.match(sent, x.start)]
         mentions += singles
         mentions.sort(key=lambda m: m.start)
     else:
@@ -775,32 +471,32 @@ def _sentence_claims(ctx: _DocContext, i: int, prior: list[Claim]) -> list[Claim
 _KNOCK_ON = ("debris_found", "crashed", "hit")
 
 
-def _mention_outcome(ctx: _DocContext, i: int, mentions: list[_Mention], k: int,
+def _mention_outcome(ctx: _DocContext, i: int, mentions: list[Mention], k: int,
                      anchor_outcome: str | None, claims: list[Claim]) -> str | None:
     """The outcome of the k-th figure of sentence i: its own verb, the figure it continues, the next sentence's."""
     sentences, text = ctx.sentences, ctx.text
     sent = ctx.sentence(i)
     m = mentions[k]
     seg_hi = mentions[k + 1].start if k + 1 < len(mentions) else len(sent)
-    outcome = _outcome_at(sent, m.start, m.end, m.end, seg_hi) if m.kind == "elliptic" else None
+    outcome = outcome_at(sent, m.start, m.end, m.end, seg_hi) if m.kind == "elliptic" else None
     if outcome in _KNOCK_ON:
         outcome = None  # "ще один – у районі, де уламки ...": the debris is a consequence
     if outcome is None and m.kind == "elliptic" and not anchor_outcome:
         # "Над Київщиною збито 12, над Черкащиною — 8": the verb before the first figure
-        before = _outcome_at(sent, m.start, m.end, mentions[k - 1].end if k else 0, m.start)
+        before = outcome_at(sent, m.start, m.end, mentions[k - 1].end if k else 0, m.start)
         outcome = before if before not in _KNOCK_ON else None
     if outcome is None and m.kind == "elliptic":
         outcome = anchor_outcome or (claims[-1].outcome if claims and claims[-1].sent >= i - 2 else None)
     if outcome is None:
-        outcome = _outcome_at(sent, m.start, m.end)
-    if m.kind == "elliptic" and anchor_outcome and _outcome_at(sent, m.start, m.end, m.end, seg_hi) in (None,) + _KNOCK_ON:
+        outcome = outcome_at(sent, m.start, m.end)
+    if m.kind == "elliptic" and anchor_outcome and outcome_at(sent, m.start, m.end, m.end, seg_hi) in (None,) + _KNOCK_ON:
         outcome = anchor_outcome
     attempt = outcome == "launched" and re.search(r"пыта|намага|attempt|tried|trying", sent, re.I)
     if (outcome is None or attempt) and m.kind != "elliptic" and i + 1 < len(sentences):
         # "Четыре БПЛА пытались атаковать область. Они были сбиты ...": the next sentence tells
         ns, ne = sentences[i + 1]
         if not classify_numbers(text[ns:ne], ctx.lang):
-            nxt_outcome = _outcome_at(text[ns:ne], 0, 0)
+            nxt_outcome = outcome_at(text[ns:ne], 0, 0)
             # "... на месте падения обломков работают": debris told next is no count of its own
             if nxt_outcome != "debris_found":
                 outcome = nxt_outcome or outcome
@@ -814,7 +510,7 @@ def _mention_outcome(ctx: _DocContext, i: int, mentions: list[_Mention], k: int,
     return outcome
 
 
-def _no_claim_of_its_own(text: str, sent: str, i: int, k: int, m: _Mention, own: list, claims: list[Claim]) -> bool:
+def _no_claim_of_its_own(text: str, sent: str, i: int, k: int, m: Mention, own: list, claims: list[Claim]) -> bool:
     """A figure that is no claim: an elliptic one without a place or of casualties, or a subset of the one before."""
     if m.kind == "elliptic" and not own and not _VERB_NEXT.match(sent[m.end:m.end + 40]):
         return True  # "87 were shot down" stands alone; "11 над ..." needs its place
@@ -870,7 +566,7 @@ def _listed_with_first(text: str, regions: list) -> list:
     return keep
 
 
-def _region_codes(text: str, sent: str, i: int, m: _Mention, own: list, regions: list, localities: list,
+def _region_codes(text: str, sent: str, i: int, m: Mention, own: list, regions: list, localities: list,
                   claims: list[Claim]) -> tuple[list[str | None], list[str]]:
     """The regions a figure is claimed for (one claim each) and the regions named together when none is chosen."""
     multi: list[str] = []
@@ -898,7 +594,7 @@ def _region_codes(text: str, sent: str, i: int, m: _Mention, own: list, regions:
     return [None], multi
 
 
-def _figure_claims(sent: str, s: int, i: int, m: _Mention, outcome: str, codes: list[str | None], multi: list[str],
+def _figure_claims(sent: str, s: int, i: int, m: Mention, outcome: str, codes: list[str | None], multi: list[str],
                    regions: list, localities: list, *, placed: bool, aimed_only: bool, also_launched: bool,
                    both: tuple[str, ...]) -> list[Claim]:
     """One claim per region of a figure (and per outcome when it tells two)."""
@@ -914,13 +610,13 @@ def _figure_claims(sent: str, s: int, i: int, m: _Mention, outcome: str, codes: 
                 locality_places=[p for p in localities if p.region_code in (code, None)] if code or not regions else [],
                 cumulative=bool(_CUMULATIVE.search(sent)), multi=multi, placed=placed, aimed_only=aimed_only,
                 incremental=bool(_INCREMENT.search(sent[max(0, m.start - 12):m.start + 12])
-                                 or (m.kind == "single" and _ORDINAL_ONE.match(sent, m.start))
+                                 or (m.kind == "single" and ORDINAL_ONE.match(sent, m.start))
                                  or re.match(r"\d{1,2}:\d{2}\b", sent) or _OTHER_REPORT.search(sent)),
             ))
     return out
 
 
-def _one_per_town(sent: str, s: int, i: int, m: _Mention, seg_hi: int, outcome: str, codes: list[str | None],
+def _one_per_town(sent: str, s: int, i: int, m: Mention, seg_hi: int, outcome: str, codes: list[str | None],
                   localities: list, places_api) -> list[Claim]:
     """ "два беспилотника перехвачены в Подмосковье: в Истре и в Красногорске": one claim in each town."""
     colon = sent.find(":", m.end, seg_hi)
@@ -1001,7 +697,7 @@ def _add_pronoun_repeats(ctx: _DocContext, claims: list[Claim]) -> list[Claim]:
             continue
         own = [p for p in _places_in(ctx, i) if p.kind in ("region", "locality") and p.region_code]
         claims.append(Claim(sent=i, count=base.count, qualifier=base.qualifier,
-                            outcome=_outcome_at(sent, pm.start(), pm.end()) or base.outcome,
+                            outcome=outcome_at(sent, pm.start(), pm.end()) or base.outcome,
                             region=own[0].region_code if own else base.region, num_start=s_i + pm.start(),
                             speaker=sp, locality_places=[p for p in own if p.kind == "locality"]))
     claims.sort(key=lambda c: (c.sent, c.num_start))
@@ -1299,7 +995,7 @@ _RELATED = re.compile(
     re.I,
 )
 _OTHER_REPORT = re.compile(
-    r"^\s*\d{1,2}\s+(?:" + _MONTHS + r")\w*\s|"  # "4 мая губернатор сообщил ...": that day's report
+    r"^\s*\d{1,2}\s+(?:" + MONTHS + r")\w*\s|"  # "4 мая губернатор сообщил ...": that day's report
     r"сутками ранее|накануне|дн[её]м ранее|a day earlier|the day before|the previous (?:day|night)|"
     r"позавчера|за день до|напередодні|добою раніше",
     re.I,
@@ -1334,11 +1030,11 @@ def _suppressed_and_crashed(sent: str, lo: int, hi: int) -> tuple[str, ...]:
     the suppression ("збито/подавлено") makes it no suppression at all.
     """
     stretch = sent[lo:hi]
-    if not (_OUTCOME_RE[1][1].search(stretch) and _OUTCOME_RE[2][1].search(stretch)):
+    if not (OUTCOME_RE[1][1].search(stretch) and OUTCOME_RE[2][1].search(stretch)):
         return ()
-    if _OUTCOME_RE[3][1].search(stretch):
+    if OUTCOME_RE[3][1].search(stretch):
         return ()
-    if _DEBRIS.search(stretch):
+    if DEBRIS.search(stretch):
         return ("suppressed",)
     return ("suppressed", "crashed")
 
@@ -1405,7 +1101,7 @@ def _is_list_item(line: str, lang: str) -> bool:
 _RESPECTIVELY = re.compile(r"соответственно|respectively|відповідно", re.I)
 
 
-def _respective_places(sent: str, s: int, mentions: list[_Mention], sent_places: list) -> dict[int, list]:
+def _respective_places(sent: str, s: int, mentions: list[Mention], sent_places: list) -> dict[int, list]:
     """ "По 36 и 27 БПЛА ... над Краснодарским краем и Ростовской областью соответственно"."""
     if not _RESPECTIVELY.search(sent):
         return {}
@@ -1425,7 +1121,7 @@ def _respective_places(sent: str, s: int, mentions: list[_Mention], sent_places:
     return out
 
 
-def _own_places(sent: str, s: int, mentions: list[_Mention], k: int, sent_places: list) -> list:
+def _own_places(sent: str, s: int, mentions: list[Mention], k: int, sent_places: list) -> list:
     """Places of the k-th figure of a sentence: its clause, then the place lists that continue it.
 
     A clause is cut at commas, colons and the like; within a clause a figure owns the places
@@ -1433,7 +1129,7 @@ def _own_places(sent: str, s: int, mentions: list[_Mention], k: int, sent_places
     """
     m = mentions[k]
 
-    def region_first(x: _Mention) -> bool:
+    def region_first(x: Mention) -> bool:
         return bool(_REGION_FIRST.search(sent[max(0, x.start - 25):x.start]))
 
     if re.search(r"\(\s*$", sent[max(0, m.start - 3):m.start]):
@@ -1504,7 +1200,6 @@ def _own_places(sent: str, s: int, mentions: list[_Mention], k: int, sent_places
     return own
 
 
-_DEBRIS = re.compile(r"обломк|обломок|фрагмент|debris|wreckage|fragments|уламк|уламок|остатк\w* беспилот", re.I)
 _ONE_OF = re.compile(r"одного из|одного з|of one of|one of the|одного беспилот|одного дрон|одного БПЛА", re.I)
 
 
@@ -1517,7 +1212,7 @@ def _add_debris(claims: list[Claim], work: list[int], sentences, text: str) -> l
     for i in work:
         s, e = sentences[i]
         sent = text[s:e]
-        dm = _DEBRIS.search(sent)
+        dm = DEBRIS.search(sent)
         if dm and re.search(r"падени\w*\s+(?:\w+\s+)?$|crash site|site of", sent[:dm.start()], re.I):
             continue
         if not dm or any(c.sent == i and c.outcome == "debris_found" for c in out):
