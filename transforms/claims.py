@@ -25,7 +25,13 @@ from transforms.mentions import (
     outcome_at,
     singular_mentions,
 )
-from transforms.numbers import word_value
+from transforms.breakdowns import (
+    drop_type_breakdowns,
+    is_list_item,
+    link_breakdowns,
+    link_region_tallies,
+    mark_unplaced_totals,
+)
 from transforms.speakers import SpeakerMention, channel_mention, find_speakers, title_region_phrase
 from transforms.windows import find_window, resolve_window
 
@@ -66,6 +72,11 @@ class Claim:
     placed: bool = True         # the sentence gave it a place of its own
     aimed_only: bool = False    # its only place is a target ("attack on Kyiv"), not where it fell
     enumerated: bool = False    # one of "два ...: в Истре и в Красногорске", one per town
+
+    @property
+    def role(self) -> str | None:
+        """The speaker's role, None while nobody is assigned."""
+        return self.speaker.role if self.speaker else None
 
 
 # ---------------------------------------------------------------------------------- vocabulary
@@ -129,10 +140,10 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
     for c in claims:
         if c.speaker is None:
             c.speaker = _speaker_for(ctx, c.sent, c.num_start) or _default_speaker(ctx, c.sent)
-    claims = _drop_type_breakdowns(claims, ctx.sentences, ctx.text, ctx.lang)
-    _link_breakdowns(ctx, claims)
-    _link_region_tallies(ctx, claims)
-    _mark_unplaced_totals(claims)
+    claims = drop_type_breakdowns(claims, ctx.text, ctx.sentences, ctx.lang)
+    link_breakdowns(claims, ctx.text, ctx.sentences, ctx.lang)
+    link_region_tallies(claims, ctx.text, ctx.sentences)
+    mark_unplaced_totals(claims)
     _assign_windows(ctx, claims)
     _resolve_towns(ctx, claims)
     keep, remap = _merge_repeats(ctx, claims)
@@ -202,7 +213,7 @@ def _work_sentences(text: str, sentences: tuple[tuple[int, int], ...], cand: set
     """
     work_set = cand | {i + k for i in cand for k in (1, 2) if i + k < len(sentences)}
     for i in range(1, len(sentences)):
-        if i - 1 in work_set and i not in work_set and _is_list_item(text[sentences[i][0]:sentences[i][1]], lang):
+        if i - 1 in work_set and i not in work_set and is_list_item(text[sentences[i][0]:sentences[i][1]], lang):
             work_set.add(i)
     return sorted(work_set)
 
@@ -376,10 +387,6 @@ def _default_speaker(ctx: _DocContext, i: int) -> SpeakerMention | None:
     if ctx.formula[0] is None or _BACKGROUND.search(ctx.sentence(i)):
         return None
     return ctx.formula[0]
-
-
-def _role(sp: SpeakerMention | None) -> str | None:
-    return sp.role if sp else None
 
 
 # ------------------------------------------------------------------ claims per sentence
@@ -673,7 +680,7 @@ def _drop_related_headlines(ctx: _DocContext, claims: list[Claim]) -> list[Claim
         return claims
 
     def key(c: Claim) -> tuple:
-        return (_role(c.speaker), c.region, c.outcome)
+        return (c.role, c.region, c.outcome)
 
     related = {id(c) for c in claims
                if not c.elliptic and c.sent > first_body and _title_line(text, *sentences[c.sent])}
@@ -704,79 +711,6 @@ def _add_pronoun_repeats(ctx: _DocContext, claims: list[Claim]) -> list[Claim]:
     return claims
 
 
-# ------------------------------------------------------------------ totals and breakdowns
-
-def _link_breakdowns(ctx: _DocContext, claims: list[Claim]) -> None:
-    """Marks a figure over no region as the total of the regions' figures told with it (their parent)."""
-    sentences = ctx.sentences
-    sent_window: dict[int, str | None] = {}
-
-    def other_window(i: int, j: int) -> bool:
-        """ "с 15:00 до 20:00 ... 9" and "за сутки ... 47" are two reports: no item of the other."""
-        for k in (i, j):
-            if k not in sent_window:
-                sent_window[k] = find_window(ctx.sentence(k), ctx.lang)
-        return i != j and None not in (sent_window[i], sent_window[j]) and sent_window[i] != sent_window[j]
-
-    for t_idx, t in enumerate(claims):
-        if t.region is not None or t.elliptic:
-            continue
-        reach = t.sent + 2
-        while reach + 1 < len(sentences) and any(c.sent == reach + 1 for c in claims) and _is_list_item(
-                ctx.sentence(reach + 1), ctx.lang):
-            reach += 1  # one item per line: the list is as long as its lines
-        items = [
-            j for j, c in enumerate(claims)
-            if j != t_idx and c.region is not None and t.sent - 1 <= c.sent <= reach
-            and not other_window(c.sent, t.sent) and c.outcome == t.outcome
-            and c.parent is None and c.count < t.count
-            and _role(c.speaker) == _role(t.speaker)
-        ]
-        if items and sum(claims[j].count for j in items) <= t.count * 1.05 + 0.5 or (
-            items and len(items) >= 2
-        ):
-            t.is_total = True
-            for j in items:
-                claims[j].parent = t_idx
-
-
-def _link_region_tallies(ctx: _DocContext, claims: list[Claim]) -> None:
-    """A region's own tally over its updates or towns: "Всего за ночь 5" after 2, 1 and 2."""
-    text, sentences = ctx.text, ctx.sentences
-    for t_idx in sorted(range(len(claims)), key=lambda j: -claims[j].count):
-        t = claims[t_idx]
-        if t.region is None or t.elliptic or t.parent is not None or t.is_total:
-            continue
-        role = _role(t.speaker)
-        fits = [
-            j for j, c in enumerate(claims)
-            if j != t_idx and c.region == t.region and c.parent is None and not c.is_total and c.count < t.count
-            and c.outcome == t.outcome and (c.sent != t.sent or c.enumerated)
-            and _role(c.speaker) == role
-        ]
-        marked = _TOTAL_WORD.search(text[max(sentences[t.sent][0], t.num_start - 40):t.num_start])
-        # the updates all before the tally ("Всего за ночь") or all after it (the lead, then details)
-        for items in ([j for j in fits if claims[j].sent < t.sent], [j for j in fits if claims[j].sent > t.sent
-                                                                     or claims[j].num_start > t.num_start]):
-            if len(items) >= 2 and sum(claims[j].count for j in items) == t.count:
-                t.is_total = True
-                for j in items:
-                    claims[j].parent = t_idx
-                break
-        # "Today, 16 drones were shot down" after the day's updates: a running tally of them
-        running = _RUNNING.search(text[sentences[t.sent][0]:t.num_start]) and any(
-            claims[j].sent < t.sent and not claims[j].is_total for j in fits) and not t.incremental
-        if marked or running:
-            t.is_total = True
-
-
-def _mark_unplaced_totals(claims: list[Claim]) -> None:
-    """A figure over no one region covers several: a total, whoever gives it."""
-    for c in claims:
-        if c.region is None and not c.is_total:
-            c.is_total = True
-
-
 # ----------------------------------------------------------------------- windows, towns
 
 def _assign_windows(ctx: _DocContext, claims: list[Claim]) -> None:
@@ -787,7 +721,7 @@ def _assign_windows(ctx: _DocContext, claims: list[Claim]) -> None:
         if c.window_text is None and c.parent is not None:
             c.window_text = claims[c.parent].window_text
         elif c.window_text is None and k and claims[k - 1].sent >= c.sent - 2 and (c.elliptic or (
-                not c.incremental and _same_role(c.speaker, claims[k - 1].speaker))):
+                not c.incremental and c.role == claims[k - 1].role)):
             # "Станом на 08:30 збито 65. Ще 10 – локаційно втрачені."; "За минувшую ночь ... 32. Так, над
             # Белгородской ... по 11": the report goes on over the same window
             c.window_text = claims[k - 1].window_text
@@ -970,11 +904,7 @@ _THE_REGION = re.compile(
     r"(?:регионом|регионе|регіоном|регіоні|областью|области|областю|області|region|oblast)\b(?!\s+of\b)",
     re.I,
 )
-_RUNNING = re.compile(r"\b(?:today|so far|since (?:the )?morning|сегодня|с утра|за ночь|за сутки|за день|"
-                      r"сьогодні|з ранку|за ніч|за добу)\b", re.I)
 _OF_THEM = re.compile(r"^\s*(?:out\s+)?(?:of|из|з|із)\s+(?:them|those|these|них|яких|которых)\b", re.I)
-_TOTAL_WORD = re.compile(r"\b(?:всего|в общей сложности|в целом|in total|a total of|altogether|усього|всього|загалом|"
-                         r"загальна кількість)\b", re.I)
 _SAID_THAT = re.compile(
     r"^[^.;:«“\"]{0,60}?\b(?:said|says|told|reported|wrote|announced|stated|заявил\w*|сообщил\w*|"
     r"написал\w*|рассказал\w*|повідомив\w*|повідомила|заявив|заявила|написав|написала|розповів|розповіла)"
@@ -1016,13 +946,6 @@ _LIST_START = re.compile(
 )
 
 
-# "12 — над территорией Брянской области,", "- по два над ...", "• 3 over the Kursk region": one breakdown item
-_LIST_ITEM = re.compile(
-    r"^\s*(?:[-—–•*·]\s*)?(?:(?:по|ещё|еще|ще|и|та|і|and)\s+)?(?:\d+|[^\W\d_]+)\s*(?:[—–-]|над|в|у|на|over|in|above)\s",
-    re.I,
-)
-
-
 def _suppressed_and_crashed(sent: str, lo: int, hi: int) -> tuple[str, ...]:
     """ "подавлен средствами РЭБ и потерпел крушение": two claims on one object, suppressed and crashed.
 
@@ -1052,31 +975,7 @@ def _title_line(text: str, start: int, end: int) -> bool:
     return (start == 0 or "\n" in before) and (end == len(text) or "\n" in after)
 
 
-def _drop_type_breakdowns(claims: list[Claim], sentences, text: str, lang: str) -> list[Claim]:
-    """ "three Shahed-type drones and two drones of another type" after "five drones": the five by kind.
-
-    Figures without a place that share one sentence (with no time window of its own) and add up to
-    a figure of the same outcome told elsewhere split it by drone type: they are no claims apart.
-    """
-    drop: set[int] = set()
-    by_sent: dict[tuple[int, str], list[int]] = {}
-    for j, c in enumerate(claims):
-        if c.region is None and not c.multi:
-            by_sent.setdefault((c.sent, c.outcome), []).append(j)
-    for (i, outcome), parts in by_sent.items():
-        if len(parts) < 2 or find_window(text[sentences[i][0]:sentences[i][1]], lang):
-            continue
-        total = sum(claims[j].count for j in parts)
-        if any(c.sent != i and c.region is None and c.outcome == outcome and c.count == total for c in claims):
-            drop.update(parts)
-    return [c for j, c in enumerate(claims) if j not in drop]
-
-
 _SMALL_TOWN = 20_000  # below this a lone namesake across the border is more likely a gap in the gazetteer
-
-
-def _same_role(a: SpeakerMention | None, b: SpeakerMention | None) -> bool:
-    return (a.role if a else None) == (b.role if b else None)
 
 
 def _other_official(a: str | None, b: str | None) -> bool:
@@ -1088,14 +987,6 @@ def _other_country(code: str, regions) -> bool:
     """True when every land region given is in another country than code ("UA-09" vs {"RU-KRS"})."""
     land = {r[:2] for r in regions if r and not r.startswith("SEA")}
     return bool(land) and code[:2] not in land and not code.startswith("SEA")
-
-
-def _is_list_item(line: str, lang: str) -> bool:
-    m = _LIST_ITEM.match(line)
-    if not m:
-        return False
-    word = re.search(r"\d+|[^\W\d_]+(?=\s*(?:[—–-]|над|в|у|на|over|in|above)\s)", line[:m.end()], re.I)
-    return bool(word) and (word.group()[0].isdigit() or word_value(word.group(), lang) is not None)
 
 
 _RESPECTIVELY = re.compile(r"соответственно|respectively|відповідно", re.I)
