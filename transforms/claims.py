@@ -1019,20 +1019,15 @@ def _own_places(sent: str, s: int, mentions: list[Mention], k: int, sent_places:
     after it (up to the next figure), else the ones before it ("над Брянской областью — 24").
     """
     m = mentions[k]
-
-    def region_first(x: Mention) -> bool:
-        return bool(_REGION_FIRST.search(sent[max(0, x.start - 25):x.start]))
-
+    lo = mentions[k - 1].end if k else 0
     if re.search(r"\(\s*$", sent[max(0, m.start - 3):m.start]):
         # "над Белгородской областью (шесть дронов)": the places right before the bracket
-        lo = mentions[k - 1].end if k else 0
         bracket = sent.rfind("(", 0, m.start)
         here = [p for p in sent_places if s + lo <= p.start and p.end <= s + bracket]
         if here:
             return here[-1:]
-    if region_first(m):
+    if _region_first(sent, m):
         # "над Калужской, Орловской и Смоленской областями — по одному": everything since the last figure
-        lo = mentions[k - 1].end if k else 0
         here = [p for p in sent_places if s + lo <= p.start and p.end <= s + m.start]
         if here:
             return here
@@ -1053,31 +1048,53 @@ def _own_places(sent: str, s: int, mentions: list[Mention], k: int, sent_places:
         return own  # "уничтожены 15 беспилотников: над ..." is a total, the list is its items
     if not own:
         # "уничтожили беспилотник (БПЛА), который летел на Москву": a relative clause names it
-        targets: list = []
-        for cj in range(ci + 1, len(bounds)):
-            a, b = bounds[cj]
-            if any(a <= x.start < b for x in mentions):
-                break
-            here = [p for p in sent_places if s + a <= p.start < s + b]
-            if here and all(_TARGET.search(sent[max(0, p.start - s - 25):p.start - s]) for p in here):
-                targets += here  # "направлявшихся на Москву, были сбиты ... в Раменском, Коломне": read on
-                continue
-            if here and not targets:
-                return here
-            if here:
-                own, ci = targets + here, cj
-                break
-        if targets and not own:
-            return targets
+        found, ci, final = _places_in_next_clauses(sent, s, mentions, bounds, ci, sent_places)
+        if final:
+            return found
+        own = found
     if not own:
         if pos == 0 and not any(x.start < c_lo for x in mentions):
             here = [p for p in sent_places if p.end <= s + c_lo]
             if here:
                 return here
     # clauses that only go on listing places ("над Крымом, Калужской и Брянской областями")
-    if k + 1 < len(mentions) and region_first(mentions[k + 1]):
+    if k + 1 < len(mentions) and _region_first(sent, mentions[k + 1]):
         return own
-    for a, b in bounds[ci + 1:]:
+    return _with_listed_places(sent, s, m, mentions, bounds[ci + 1:], sent_places, own)
+
+
+def _region_first(sent: str, x: Mention) -> bool:
+    """The place comes before the figure: "над Брянской областью — 24"."""
+    return bool(_REGION_FIRST.search(sent[max(0, x.start - 25):x.start]))
+
+
+def _places_in_next_clauses(sent: str, s: int, mentions: list[Mention], bounds: list[tuple[int, int]], ci: int,
+                            sent_places: list) -> tuple[list, int, bool]:
+    """Places of the clauses after clause ci, up to the next figure, for a figure whose clause has none.
+
+    Returns the places, the clause they end in, and whether they are the figure's places for good
+    (else the place lists after them may still continue them).
+    """
+    targets: list = []
+    for cj in range(ci + 1, len(bounds)):
+        a, b = bounds[cj]
+        if any(a <= x.start < b for x in mentions):
+            break
+        here = [p for p in sent_places if s + a <= p.start < s + b]
+        if here and all(_TARGET.search(sent[max(0, p.start - s - 25):p.start - s]) for p in here):
+            targets += here  # "направлявшихся на Москву, были сбиты ... в Раменском, Коломне": read on
+            continue
+        if here and not targets:
+            return here, ci, True
+        if here:
+            return targets + here, cj, False
+    return targets, ci, bool(targets)
+
+
+def _with_listed_places(sent: str, s: int, m: Mention, mentions: list[Mention], later: list[tuple[int, int]],
+                        sent_places: list, own: list) -> list:
+    """own and the places of the later clauses that only go on listing places, up to the next figure."""
+    for a, b in later:
         if any(a <= x.start < b for x in mentions):
             break
         if re.fullmatch(r"[\s,;:]*(?:а также|and also|as well as|а ещё|а еще|ще|ещё|еще)?[\s,;:]*", sent[a:b]):
