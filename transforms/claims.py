@@ -108,14 +108,111 @@ _REPORT_VERB = re.compile(
     re.I,
 )
 
+_INCREMENT = re.compile(r"ещ[её]|another|one more|a further|further|also|ще\b|очередн|черговий", re.I)
+_KNOCK_ON = ("debris_found", "crashed", "hit")  # outcomes that follow a kill, never a count of their own
+_TARGET = re.compile(
+    r"(?:(?:лет\w+|направля\w+|направл\w+|атак\w+|flying|heading|headed|aimed)\s+(?:на|к|в|towards?|at|for)|"
+    r"на подл[её]те к|towards|в сторону|в направлении|(?:attack|strike)s?,?\s+(?:including\s+)?on|"
+    r"по объектам (?:на территории|в|у)|по об'єктах (?:на території|в|у))\s+(?:the\s+)?$",
+    re.I,
+)
+_DISTRICT = re.compile(
+    r"[А-ЯЁІЇЄ][\w'’-]+(?:ському|ськом|ском|ским|ській|ской|цькому|цком|зькому|ському)"
+    r"(?:\s*(?:,|і|та|и|й)\s*[А-ЯЁІЇЄ][\w'’-]+)*\s+(?:район\w*|округ\w*|громад\w*)|"
+    r"[А-ЯЁІЇЄ][\w'’-]+(?:щин[іеуи]|щине|чин[іе])\b|"
+    r"[А-ЯЁІЇЄ][\w'’-]+(?:ському|ському|ском|цькому|цком|зькому)\b(?=\s*[,.;]|$)"
+)
+_PRONOUN_SPEAKER = re.compile(
+    r"(?:розповів|розповіла|сказав|сказала|заявив|заявила|додав|додала|написав|написала|повідомив|"
+    r"сообщил|сообщила|заявил|заявила|добавил|добавила|написал|написала|рассказал|рассказала|"
+    r"said|added|wrote|says)\s+(?:він|вона|он|она|he|she)\b|(?:he|she)\s+(?:said|added|wrote)",
+    re.I,
+)
+_AND_OTHER_REGIONS = re.compile(
+    r"^\s*,?\s*(?:и|та|і|and|а также|as well as)\s+(?:(?:над|в|у|over|in)\s+)?(?:(?:другими|других|другие|"
+    r"несколькими|нескольких|іншими|інших|кількома|other|several|various)\s+)?"
+    r"(?:регион\w*|регіон\w*|област\w*|region|oblast|territor|территори\w*|субъект\w*)",
+    re.I,
+)
+_MOD_FORMULA = re.compile(
+    r"дежурн\w+ средств\w+ (?:ПВО|противовоздушной обороны)|air defen[cs]e (?:systems|assets|means|units) on duty|"
+    r"on-duty air defen[cs]e (?:systems|assets|means|units)",
+    re.I,
+)
+_BACKGROUND = re.compile(
+    r"как сообщалось|как ранее сообщал|ранее сообщалось|сутками ранее|накануне|як повідомлялося|раніше повідомлялося|"
+    r"напередодні|as (?:previously )?reported|earlier,|the day before|a day earlier",
+    re.I,
+)
+_MANY_REGIONS = re.compile(
+    r"(?:над|в|по|у|over|across|in)\s+(?:[\w-]+\s+){0,2}(?:регионами|регионах|регіонами|регіонах|областями|"
+    r"областях|regions)\b", re.I)
+_PRONOUN_OUTCOME = re.compile(
+    r"\b(?:it|they)\s+(?:had|has|have|was|were)\s+(?:been\s+)?[“\"']?(?:shot down|destroyed|intercepted|downed)|"
+    r"(?:^|[\s,])(?:он|она|они|він|вона|вони)\s+(?:(?:был|была|были|було)\s+)?(?:сбит|уничтожен|перехвачен|збит|знищен)\w*",
+    re.I,
+)
+_VAGUE_DRONES = re.compile(
+    r"(?:несколько|several|a few|some|кілька|декілька|ряд)\s+(?:[\w-]+\s+){0,2}?(?:беспилот|дрон|бпла|drone|uav|"
+    r"безпілот|летательн|літальн)",
+    re.I,
+)
+_AT_PLACE = r"(?:в|во|у|над|под|біля|near|in|over|outside)\s+"
+_THE_REGION = re.compile(
+    r"(?:над|в|по|у|на|over|in|across|above)\s+(?:этим\s+|этой\s+|цим\s+|цією\s+|the\s+)?"
+    r"(?:регионом|регионе|регіоном|регіоні|областью|области|областю|області|region|oblast)\b(?!\s+of\b)",
+    re.I,
+)
+_OF_THEM = re.compile(r"^\s*(?:out\s+)?(?:of|из|з|із)\s+(?:them|those|these|них|яких|которых)\b", re.I)
+_SAID_THAT = re.compile(
+    r"^[^.;:«“\"]{0,60}?\b(?:said|says|told|reported|wrote|announced|stated|заявил\w*|сообщил\w*|"
+    r"написал\w*|рассказал\w*|повідомив\w*|повідомила|заявив|заявила|написав|написала|розповів|розповіла)"
+    r"\b[^.;]{0,20}?(?:\bthat\b|,?\s*что\b|,?\s*що\b)",
+    re.I,
+)
+_VERB_NEXT = re.compile(
+    r"^\s*(?:[—–-]\s*)?(?:of them\s+|из них\s+|з них\s+|others\s+|more\s+)?(?:were|was|have been|had been|"
+    r"были|был|была|було|були)?\s*"
+    r"(?:shot down|destroyed|intercepted|downed|сбит\w*|уничтожен\w*|перехвачен\w*|збит\w*|знищен\w*|"
+    r"lost\b|suppressed|jammed|подавлен\w*|локаційно|локационно|втрачен\w*|потерян\w*)",
+    re.I,
+)
+_RELATED = re.compile(
+    r"^(?:ЕЩЕ ПО ТЕМЕ|ЕЩЁ ПО ТЕМЕ|Еще по теме|Читайте также|Читайте також|Смотрите также|Дивіться також|"
+    r"Read (?:also|more)|Related(?: news| articles| stories)?|See also|More on this|Новости партн[её]ров|"
+    r"Свежие комментарии|Популярное|Последние новости|Останні новини|Latest news)\W*$",
+    re.I,
+)
+_OTHER_REPORT = re.compile(
+    r"^\s*\d{1,2}\s+(?:" + MONTHS + r")\w*\s|"  # "4 мая губернатор сообщил ...": that day's report
+    r"сутками ранее|накануне|дн[её]м ранее|a day earlier|the day before|the previous (?:day|night)|"
+    r"позавчера|за день до|напередодні|добою раніше",
+    re.I,
+)
+_CASUALTY = re.compile(r"injur|killed|wounded|dead|died|hurt|ранен|погиб|пострада|загин|поранен|травм|люд|people|civilian", re.I)
+_SUBSET = re.compile(r"(?:including|в том числе|у тому числі|включая|among them|з яких|из которых)\s+$", re.I)
+_METONYM_AFTER = re.compile(
+    r"^\s+(?:has\s+|have\s+|had\s+)?(?:launched|said|says|claimed|claims|fired|sent|used|attacked|struck|"
+    r"reported|denied|time|время|времени|часу|запустил\w*|заявил\w*)\b|^\s+time\b|^\s*\(\d",
+    re.I,
+)
+_REGION_FIRST = re.compile(r"[—–]\s*(?:(?:по|также|ещё|еще|ще|також|тоже)\s+){0,2}$", re.I)
+_CLAUSE_BREAK = re.compile(r"[,;:()«»]|\s(?:а также|and also|as well as|а ещё|а еще|ще|ещё|еще)\s")
+_LIST_START = re.compile(
+    r"^[\s,;:]*(?:(?:а также|and also|also|and|и|та|і|й|а|over|above|in|над|в|у|на|as well as|"
+    r"the territor\w+ of|территори\w+|територі\w+)\s+)*(?:the\s+)?$",
+    re.I,
+)
+_BODY_END = re.compile(r"[.!?…][\"»”’')]*$")
+_SMALL_TOWN = 20_000  # below this a lone namesake across the border is more likely a gap in the gazetteer
+_RESPECTIVELY = re.compile(r"соответственно|respectively|відповідно", re.I)
+_ONE_OF = re.compile(r"одного из|одного з|of one of|one of the|одного беспилот|одного дрон|одного БПЛА", re.I)
+
 
 def _places_api():
     from transforms import places  # written beside this module; imported late on purpose
 
     return places
-
-
-_INCREMENT = re.compile(r"ещ[её]|another|one more|a further|further|also|ще\b|очередн|черговий", re.I)
 
 
 # ---------------------------------------------------------------------------------- the parser
@@ -475,9 +572,6 @@ def _sentence_claims(ctx: _DocContext, i: int, prior: list[Claim]) -> list[Claim
     return claims[len(prior):]
 
 
-_KNOCK_ON = ("debris_found", "crashed", "hit")
-
-
 def _mention_outcome(ctx: _DocContext, i: int, mentions: list[Mention], k: int,
                      anchor_outcome: str | None, claims: list[Claim]) -> str | None:
     """The outcome of the k-th figure of sentence i: its own verb, the figure it continues, the next sentence's."""
@@ -832,55 +926,7 @@ def _rows(ctx: _DocContext, claims: list[Claim], keep: list[int], remap: dict[in
     return rows, place_rows
 
 
-_TARGET = re.compile(
-    r"(?:(?:лет\w+|направля\w+|направл\w+|атак\w+|flying|heading|headed|aimed)\s+(?:на|к|в|towards?|at|for)|"
-    r"на подл[её]те к|towards|в сторону|в направлении|(?:attack|strike)s?,?\s+(?:including\s+)?on|"
-    r"по объектам (?:на территории|в|у)|по об'єктах (?:на території|в|у))\s+(?:the\s+)?$",
-    re.I,
-)
-_DISTRICT = re.compile(
-    r"[А-ЯЁІЇЄ][\w'’-]+(?:ському|ськом|ском|ским|ській|ской|цькому|цком|зькому|ському)"
-    r"(?:\s*(?:,|і|та|и|й)\s*[А-ЯЁІЇЄ][\w'’-]+)*\s+(?:район\w*|округ\w*|громад\w*)|"
-    r"[А-ЯЁІЇЄ][\w'’-]+(?:щин[іеуи]|щине|чин[іе])\b|"
-    r"[А-ЯЁІЇЄ][\w'’-]+(?:ському|ському|ском|цькому|цком|зькому)\b(?=\s*[,.;]|$)"
-)
-_PRONOUN_SPEAKER = re.compile(
-    r"(?:розповів|розповіла|сказав|сказала|заявив|заявила|додав|додала|написав|написала|повідомив|"
-    r"сообщил|сообщила|заявил|заявила|добавил|добавила|написал|написала|рассказал|рассказала|"
-    r"said|added|wrote|says)\s+(?:він|вона|он|она|he|she)\b|(?:he|she)\s+(?:said|added|wrote)",
-    re.I,
-)
-_AND_OTHER_REGIONS = re.compile(
-    r"^\s*,?\s*(?:и|та|і|and|а также|as well as)\s+(?:(?:над|в|у|over|in)\s+)?(?:(?:другими|других|другие|"
-    r"несколькими|нескольких|іншими|інших|кількома|other|several|various)\s+)?"
-    r"(?:регион\w*|регіон\w*|област\w*|region|oblast|territor|территори\w*|субъект\w*)",
-    re.I,
-)
-_MOD_FORMULA = re.compile(
-    r"дежурн\w+ средств\w+ (?:ПВО|противовоздушной обороны)|air defen[cs]e (?:systems|assets|means|units) on duty|"
-    r"on-duty air defen[cs]e (?:systems|assets|means|units)",
-    re.I,
-)
-_BACKGROUND = re.compile(
-    r"как сообщалось|как ранее сообщал|ранее сообщалось|сутками ранее|накануне|як повідомлялося|раніше повідомлялося|"
-    r"напередодні|as (?:previously )?reported|earlier,|the day before|a day earlier",
-    re.I,
-)
-_MANY_REGIONS = re.compile(
-    r"(?:над|в|по|у|over|across|in)\s+(?:[\w-]+\s+){0,2}(?:регионами|регионах|регіонами|регіонах|областями|"
-    r"областях|regions)\b", re.I)
-_PRONOUN_OUTCOME = re.compile(
-    r"\b(?:it|they)\s+(?:had|has|have|was|were)\s+(?:been\s+)?[“\"']?(?:shot down|destroyed|intercepted|downed)|"
-    r"(?:^|[\s,])(?:он|она|они|він|вона|вони)\s+(?:(?:был|была|были|було)\s+)?(?:сбит|уничтожен|перехвачен|збит|знищен)\w*",
-    re.I,
-)
-_VAGUE_DRONES = re.compile(
-    r"(?:несколько|several|a few|some|кілька|декілька|ряд)\s+(?:[\w-]+\s+){0,2}?(?:беспилот|дрон|бпла|drone|uav|"
-    r"безпілот|летательн|літальн)",
-    re.I,
-)
-_AT_PLACE = r"(?:в|во|у|над|под|біля|near|in|over|outside)\s+"
-
+# ---------------------------------------------------------------- helpers of the steps
 
 def _one_per_place(sent: str, lo: int, hi: int, count: int) -> list[tuple[int, int, str]]:
     """ "...: в Истре и в Красногорске" after "два": (start, end, town) of each listed place, when there
@@ -899,51 +945,6 @@ def _one_per_place(sent: str, lo: int, hi: int, count: int) -> list[tuple[int, i
             return []
         out.append((lo + a + m.start(1), lo + a + m.end(1), m.group(1)))
     return out if len(out) == count else []
-_THE_REGION = re.compile(
-    r"(?:над|в|по|у|на|over|in|across|above)\s+(?:этим\s+|этой\s+|цим\s+|цією\s+|the\s+)?"
-    r"(?:регионом|регионе|регіоном|регіоні|областью|области|областю|області|region|oblast)\b(?!\s+of\b)",
-    re.I,
-)
-_OF_THEM = re.compile(r"^\s*(?:out\s+)?(?:of|из|з|із)\s+(?:them|those|these|них|яких|которых)\b", re.I)
-_SAID_THAT = re.compile(
-    r"^[^.;:«“\"]{0,60}?\b(?:said|says|told|reported|wrote|announced|stated|заявил\w*|сообщил\w*|"
-    r"написал\w*|рассказал\w*|повідомив\w*|повідомила|заявив|заявила|написав|написала|розповів|розповіла)"
-    r"\b[^.;]{0,20}?(?:\bthat\b|,?\s*что\b|,?\s*що\b)",
-    re.I,
-)
-_VERB_NEXT = re.compile(
-    r"^\s*(?:[—–-]\s*)?(?:of them\s+|из них\s+|з них\s+|others\s+|more\s+)?(?:were|was|have been|had been|"
-    r"были|был|была|було|були)?\s*"
-    r"(?:shot down|destroyed|intercepted|downed|сбит\w*|уничтожен\w*|перехвачен\w*|збит\w*|знищен\w*|"
-    r"lost\b|suppressed|jammed|подавлен\w*|локаційно|локационно|втрачен\w*|потерян\w*)",
-    re.I,
-)
-_RELATED = re.compile(
-    r"^(?:ЕЩЕ ПО ТЕМЕ|ЕЩЁ ПО ТЕМЕ|Еще по теме|Читайте также|Читайте також|Смотрите также|Дивіться також|"
-    r"Read (?:also|more)|Related(?: news| articles| stories)?|See also|More on this|Новости партн[её]ров|"
-    r"Свежие комментарии|Популярное|Последние новости|Останні новини|Latest news)\W*$",
-    re.I,
-)
-_OTHER_REPORT = re.compile(
-    r"^\s*\d{1,2}\s+(?:" + MONTHS + r")\w*\s|"  # "4 мая губернатор сообщил ...": that day's report
-    r"сутками ранее|накануне|дн[её]м ранее|a day earlier|the day before|the previous (?:day|night)|"
-    r"позавчера|за день до|напередодні|добою раніше",
-    re.I,
-)
-_CASUALTY = re.compile(r"injur|killed|wounded|dead|died|hurt|ранен|погиб|пострада|загин|поранен|травм|люд|people|civilian", re.I)
-_SUBSET = re.compile(r"(?:including|в том числе|у тому числі|включая|among them|з яких|из которых)\s+$", re.I)
-_METONYM_AFTER = re.compile(
-    r"^\s+(?:has\s+|have\s+|had\s+)?(?:launched|said|says|claimed|claims|fired|sent|used|attacked|struck|"
-    r"reported|denied|time|время|времени|часу|запустил\w*|заявил\w*)\b|^\s+time\b|^\s*\(\d",
-    re.I,
-)
-_REGION_FIRST = re.compile(r"[—–]\s*(?:(?:по|также|ещё|еще|ще|також|тоже)\s+){0,2}$", re.I)
-_CLAUSE_BREAK = re.compile(r"[,;:()«»]|\s(?:а также|and also|as well as|а ещё|а еще|ще|ещё|еще)\s")
-_LIST_START = re.compile(
-    r"^[\s,;:]*(?:(?:а также|and also|also|and|и|та|і|й|а|over|above|in|над|в|у|на|as well as|"
-    r"the territor\w+ of|территори\w+|територі\w+)\s+)*(?:the\s+)?$",
-    re.I,
-)
 
 
 def _suppressed_and_crashed(sent: str, lo: int, hi: int) -> tuple[str, ...]:
@@ -962,9 +963,6 @@ def _suppressed_and_crashed(sent: str, lo: int, hi: int) -> tuple[str, ...]:
     return ("suppressed", "crashed")
 
 
-_BODY_END = re.compile(r"[.!?…][\"»”’')]*$")
-
-
 def _title_line(text: str, start: int, end: int) -> bool:
     """A line of its own without closing punctuation: a headline, not a sentence of the article."""
     if re.search(r"[.!?…:;,\"»”’')]\s*$", text[start:end]) or len(text[start:end].split()) < 4:
@@ -973,9 +971,6 @@ def _title_line(text: str, start: int, end: int) -> bool:
     if re.match(r"\s*[a-zа-яёіїєґ]", text[end:end + 20]):
         return False  # "... БпЛА\n\nнаписал губернатор": a quote that lost its punctuation
     return (start == 0 or "\n" in before) and (end == len(text) or "\n" in after)
-
-
-_SMALL_TOWN = 20_000  # below this a lone namesake across the border is more likely a gap in the gazetteer
 
 
 def _other_official(a: str | None, b: str | None) -> bool:
@@ -987,9 +982,6 @@ def _other_country(code: str, regions) -> bool:
     """True when every land region given is in another country than code ("UA-09" vs {"RU-KRS"})."""
     land = {r[:2] for r in regions if r and not r.startswith("SEA")}
     return bool(land) and code[:2] not in land and not code.startswith("SEA")
-
-
-_RESPECTIVELY = re.compile(r"соответственно|respectively|відповідно", re.I)
 
 
 def _respective_places(sent: str, s: int, mentions: list[Mention], sent_places: list) -> dict[int, list]:
@@ -1106,9 +1098,6 @@ def _with_listed_places(sent: str, s: int, m: Mention, mentions: list[Mention], 
             break
         own = own + here
     return own
-
-
-_ONE_OF = re.compile(r"одного из|одного з|of one of|one of the|одного беспилот|одного дрон|одного БПЛА", re.I)
 
 
 def _add_debris(claims: list[Claim], work: list[int], sentences, text: str) -> list[Claim]:
