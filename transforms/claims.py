@@ -234,9 +234,7 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
     claims = _drop_related_headlines(ctx, claims)
     claims = _add_pronoun_repeats(ctx, claims)
     claims = _add_debris(claims, ctx.work, ctx.sentences, ctx.text)
-    for c in claims:
-        if c.speaker is None:
-            c.speaker = _speaker_for(ctx, c.sent, c.num_start) or _default_speaker(ctx, c.sent)
+    _assign_missing_speakers(ctx, claims)
     claims = drop_type_breakdowns(claims, ctx.text, ctx.sentences, ctx.lang)
     link_breakdowns(claims, ctx.text, ctx.sentences, ctx.lang)
     link_region_tallies(claims, ctx.text, ctx.sentences)
@@ -759,6 +757,13 @@ def _assign_speakers_and_regions(ctx: _DocContext, claims: list[Claim]) -> None:
                     c.region = doc_regions[0]
                 elif len(set(doc_regions)) == 1 and not c.multi and _THE_REGION.search(ctx.sentence(c.sent)):
                     c.region = doc_regions[0]  # "Минобороны: над регионом уничтожены 12 БПЛА": the one region named
+
+
+def _assign_missing_speakers(ctx: _DocContext, claims: list[Claim]) -> None:
+    """Speakers of the claims added after the speakers were assigned (debris of a drone told before)."""
+    for c in claims:
+        if c.speaker is None:
+            c.speaker = _speaker_for(ctx, c.sent, c.num_start) or _default_speaker(ctx, c.sent)
 
 
 def _drop_related_headlines(ctx: _DocContext, claims: list[Claim]) -> list[Claim]:
