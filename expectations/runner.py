@@ -150,7 +150,11 @@ def run_checks(con: duckdb.DuckDBPyConnection, docs_dir: Path) -> tuple[pl.DataF
         {"result_format": "COMPLETE", "unexpected_index_column_names": CLAIM_INDEX_COLUMNS},
     )
     validate(context, "claim_places", claim_places, suites.claim_places_suite())
-    documents = con.sql("select id, source, published_at, url, lang, channel, text, first_run_id from documents").pl()
+    # the suite only asks that a text is there: its first character keeps nulls and empty texts,
+    # without fetching every text into polars and pandas (1M documents: 5.9 -> 2.5 GiB peak)
+    documents = con.sql(
+        "select id, source, published_at, url, lang, channel, substr(text, 1, 1) as text, first_run_id from documents"
+    ).pl()
     validate(context, "documents", documents, suites.documents_suite())
     descriptions = {name: check_description(sql) for name, sql in check_queries().items()}
     for name, frame in check_frames.items():
