@@ -4,6 +4,7 @@
     python bench/run_bench.py --sizes 100000      # one size (~6 min)
     python bench/run_bench.py --quick             # 20k, a smoke run
     python bench/run_bench.py --sizes 100000 --profile   # also profile (py-spy if installed, else cProfile)
+    python bench/run_bench.py --sizes 1000000 --profile-stages  # profile only the stages run
     python bench/run_bench.py --sizes 100000 --workers 1 # extraction in the flow's own process
 
 For each size it generates the dump (bench/generate_dump.py, seeded, cached in bench/out/) and
@@ -320,16 +321,16 @@ def child_stages(dump: Path, work: Path) -> dict:
 
     s: dict[str, float] = {}
     cpu: dict[str, float] = {}
-    hwm: dict[str, float] = {}  # the process's peak RSS once the stage has run (which stage raised it)
+    hwm: dict[str, float] = {}  # how much the stage raised the process's peak RSS (which stage sets the peak)
     counts: dict[str, int] = {"records": 0, "documents": 0, "rejects": 0, "prefilter_passed": 0, "claims": 0,
                               "claim_places": 0, "documents_with_claims": 0, "blocks": 0}
 
     def timed(name: str, fn, *args, **kwargs):
-        t, c = time.perf_counter(), time.process_time()
+        t, c, peak = time.perf_counter(), time.process_time(), vm_hwm_mib()
         value = fn(*args, **kwargs)
         s[name] = s.get(name, 0.0) + time.perf_counter() - t
         cpu[name] = cpu.get(name, 0.0) + time.process_time() - c
-        hwm[name] = vm_hwm_mib()
+        hwm[name] = hwm.get(name, 0.0) + vm_hwm_mib() - peak
         return value
 
     for p in work.glob("stages*"):
@@ -407,7 +408,7 @@ def child_stages(dump: Path, work: Path) -> dict:
         timed("whole ingest_source, no Prefect, 1 process", ingest.ingest_source, con, str(dump), run_id)
         print(f"[stages] ingest_source direct: {s['whole ingest_source, no Prefect, 1 process']:.2f} s", file=sys.stderr)
         con.close()
-    return {"stage_s": s, "stage_cpu_s": cpu, "stage_peak_rss_mib": hwm, "counts": counts, "process_peak_rss_mib": peak,
+    return {"stage_s": s, "stage_cpu_s": cpu, "stage_peak_raise_mib": hwm, "counts": counts, "process_peak_rss_mib": peak,
             "warehouse_mib": warehouse.stat().st_size / 2**20}
 
 
@@ -672,7 +673,7 @@ def render_md(run: dict) -> str:
             lines += ["Stages called directly on the same dump, without Prefect (seconds, and documents of the",
                       "dump per second; the extraction only sees what the pre-filter passed):", ""]
             staged = [r for r in sizes if "stages" in r]
-            lines += ["| stage | " + " | ".join(f"{r['documents']:,}: wall s | CPU s | docs/s (wall) | peak RSS after, MiB"
+            lines += ["| stage | " + " | ".join(f"{r['documents']:,}: wall s | CPU s | docs/s (wall) | raised peak RSS by, MiB"
                                                 for r in staged) + " |",
                       "|---" + "|---|---|---|---" * len(staged) + "|"]
             stages = list(dict.fromkeys(k for r in staged for k in r["stages"]["stage_s"]))
@@ -681,7 +682,7 @@ def render_md(run: dict) -> str:
                 for r in staged:
                     sec = r["stages"]["stage_s"].get(stage)
                     cpu = r["stages"].get("stage_cpu_s", {}).get(stage)
-                    peak = r["stages"].get("stage_peak_rss_mib", {}).get(stage)
+                    peak = r["stages"].get("stage_peak_raise_mib", {}).get(stage)
                     cells.append(f"{_fmt(sec, '', 2)} | {_fmt(cpu, '', 2)} | {_fmt(r['documents'] / sec) if sec else '–'} | "
                                  f"{_fmt(peak, '', 0)}")
                 lines.append(f"| {stage} | " + " | ".join(cells) + " |")
@@ -718,6 +719,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", action="store_true",
                         help="profile the stages run at every size, and one more full flow run at the smallest")
     parser.add_argument("--no-stages", action="store_true", help="skip the direct per-stage timing")
+    parser.add_argument("--profile-stages", action="store_true", help="profile the stages runs only (no extra flow run)")
     parser.add_argument("--workers", type=int, help="extraction processes of the flow (DRONEWATCH_WORKERS; "
                                                      "default one per core)")
     parser.add_argument("--no-write", action="store_true", help="print, do not write results files")
@@ -762,7 +764,7 @@ def main(argv: list[str] | None = None) -> int:
     for i, n in enumerate(sizes):
         try:
             r = bench_size(n, args.seed, profile=args.profile and i == 0, skip_stages=args.no_stages,
-                           profile_stages=args.profile)
+                           profile_stages=args.profile or args.profile_stages)
         except ChildFailed as e:
             print(f"{n}: {e}", file=sys.stderr)
             failed = True
