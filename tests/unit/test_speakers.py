@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from transforms.speakers import find_speakers
@@ -29,3 +31,11 @@ def test_roles(text: str, role: str, region: str | None) -> None:
 
 def test_air_defence_forces_are_not_a_speaker() -> None:
     assert not [m for m in find_speakers("Air defense forces destroyed two drones.") if m.role == "military"]
+
+
+def test_every_official_name_is_capitalised_as_the_lookahead_of_the_officials_pattern_needs() -> None:
+    from transforms.speakers import OFFICIALS
+
+    for pattern, _, _ in OFFICIALS:
+        for name in pattern.split("|"):
+            assert re.match(r"[A-ZА-ЯЁІЇЄ]", name), f"{name!r} in OFFICIALS does not start with a capital"
