@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -7,6 +8,7 @@ import duckdb
 
 from flows.pipeline import RunSummary, dronewatch_flow
 from flows.settings import Settings
+from tests.conftest import SAMPLES
 
 
 @dataclass
@@ -31,3 +33,16 @@ def run_flow(tmp: Path, *sources: str | Path, **settings) -> Run:
     summary = dronewatch_flow(Settings(sources=[str(s) for s in sources], warehouse=warehouse,
                                        report_dir=report_dir, **settings))
     return Run(warehouse, report_dir, summary)
+
+
+def sample_articles() -> list[dict]:
+    """The bundled sample news articles that load (the samples hold bad lines on purpose)."""
+    found = []
+    for line in (SAMPLES / "news" / "articles.jsonl").read_text().splitlines():
+        try:
+            article = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if isinstance(article, dict) and article.get("text"):
+            found.append(article)
+    return found

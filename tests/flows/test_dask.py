@@ -11,8 +11,7 @@ pytest.importorskip("prefect_dask", reason="the 'dask' extra is not installed (u
 distributed = pytest.importorskip("distributed", reason="the 'dask' extra is not installed (uv sync --all-extras)")
 
 from flows.ingest import ingest_source  # noqa: E402
-from tests.conftest import SAMPLES  # noqa: E402
-from tests.flows.conftest import run_flow  # noqa: E402
+from tests.flows.conftest import run_flow, sample_articles  # noqa: E402
 from warehouse import db  # noqa: E402
 
 PARTITION_DOCUMENTS = 8
@@ -26,14 +25,7 @@ TABLES = {
 
 def sample_dump(path: Path, documents: int) -> Path:
     """The sample news articles again and again under new ids, with one broken line."""
-    articles = []
-    for line in (SAMPLES / "news" / "articles.jsonl").read_text().splitlines():
-        try:
-            article = json.loads(line)
-        except json.JSONDecodeError:
-            continue  # the samples hold bad lines on purpose
-        if isinstance(article, dict) and article.get("text"):
-            articles.append(article)
+    articles = sample_articles()
     lines = [json.dumps({**articles[n % len(articles)], "id": f"dask-{n:03d}"}, ensure_ascii=False)
              for n in range(documents)]
     lines.insert(documents // 2, '{"id": "broken", "text": ')

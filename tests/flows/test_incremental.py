@@ -20,25 +20,11 @@ from flows.cursors import get_cursor
 from flows.ingest import extract_or_quarantine, ingest_source
 from flows.rebuild import rebuild_claims
 from tests.conftest import PROJECT_ROOT, SAMPLES
-from tests.flows.conftest import run_flow
+from tests.flows.conftest import run_flow, sample_articles
 from transforms.dumps import parse_jsonl
 from warehouse import db
 
-
-
-def _sample_articles() -> list[dict]:
-    found = []
-    for line in (SAMPLES / "news" / "articles.jsonl").read_text().splitlines():
-        try:
-            article = json.loads(line)
-        except json.JSONDecodeError:
-            continue  # the samples hold bad lines on purpose
-        if isinstance(article, dict) and article.get("text"):
-            found.append(article)
-    return found
-
-
-SAMPLE_ARTICLES = _sample_articles()
+SAMPLE_ARTICLES = sample_articles()
 CLAIM_COLUMNS = "claim_id, document_id, speaker, outcome, count, region_code, quote, span_start, span_end"
 DOCUMENT_COLUMNS = "id, text, content_hash, origin, record_no, published_at, lang"
 
