@@ -49,6 +49,7 @@ ROOT = BENCH_DIR.parent
 OUT_DIR = BENCH_DIR / "out"
 RESULTS_JSON = BENCH_DIR / "results.json"
 RESULTS_MD = BENCH_DIR / "results.md"
+HOTSPOTS_JSON = BENCH_DIR / "hotspots.json"  # written by bench/hotspots.py
 TINY = 200  # documents of the warm-up dump
 
 sys.path[:0] = [str(ROOT), str(BENCH_DIR)]
@@ -620,6 +621,14 @@ def render_md(run: dict) -> str:
         "measured is in the module docstring of `bench/run_bench.py`.",
         "",
     ]
+    if HOTSPOTS_JSON.exists():
+        lines += ["## Candidate fixes for hot spots, measured", "",
+                  "`bench/hotspots.py` on the 100k dump times each current expression against a candidate and checks "
+                  "they agree; the owners of the files decide (the GX documents one is applied).", "",
+                  "| case | current s | proposed s | speedup | same answer |", "|---|---|---|---|---|"]
+        for h in json.loads(HOTSPOTS_JSON.read_text()):
+            lines.append(f"| {h['case']} | {h['current_s']} | {h['proposed_s']} | {h['speedup']}x | {h['agreement']} |")
+        lines.append("")
     for entry in run["history"]:
         m = entry["machine"]
         lines += [
