@@ -316,7 +316,7 @@ def child_stages(dump: Path, work: Path) -> dict:
     from transforms.dumps import parse_jsonl
     from transforms.extract import extract_claims
     from transforms.language import detect_languages
-    from transforms.sentences import DRONE_PATTERN
+    from transforms.sentences import mentions_drones
     from warehouse import db
     from warehouse.marts import build_marts
 
@@ -366,8 +366,8 @@ def child_stages(dump: Path, work: Path) -> dict:
             content_hash=pl.col("text").map_elements(db.content_hash, return_dtype=pl.String)))
         new, conflicting = timed("load: split known ids", ingest.split_known, con, docs)
         new = new.unique(subset="id", keep="first", maintain_order=True)
-        candidates = timed("pre-filter (lowercase + DRONE_PATTERN)", lambda n=new: n.filter(
-            pl.col("text").str.to_lowercase().str.contains(DRONE_PATTERN)))
+        candidates = timed("pre-filter (mentions_drones: DRONE_PATTERN, any case)", lambda n=new: n.filter(
+            mentions_drones(pl.col("text"))))
         counts["prefilter_passed"] += candidates.height
         claims, places = timed("extraction on pre-filtered (sentences + parser, 1 process)", extract_claims, candidates)
         counts["claims"] += claims.height

@@ -19,10 +19,11 @@ from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner
 from flows.ingest import Extraction, extract_or_quarantine
 from flows.settings import Settings
 from transforms.schema import CLAIM_PLACE_SCHEMA, CLAIM_SCHEMA, REJECT_SCHEMA
-from transforms.sentences import DRONE_PATTERN
+from transforms.sentences import mentions_drones
 
-# Below this many documents a batch is not split: shipping it costs more than it saves.
-MIN_PARALLEL_DOCUMENTS = 400
+# Below this many pre-filtered documents a batch is not split: starting worker processes costs
+# 10-25 s, about what one process spends extracting this many (~2 ms each; bench/results.md).
+MIN_PARALLEL_DOCUMENTS = 10_000
 
 
 @task(cache_policy=NO_CACHE, retries=1, task_run_name="extract-{documents.height}-documents")
@@ -80,7 +81,7 @@ class PartitionedExtractor:
             return extract_or_quarantine(documents)
         # only documents the extraction's own pre-filter would keep are worth shipping (a news
         # firehose: about one in twenty)
-        documents = documents.filter(pl.col("text").fill_null("").str.to_lowercase().str.contains(DRONE_PATTERN))
+        documents = documents.filter(mentions_drones(pl.col("text").fill_null("")))
         bounds = partition_bounds(documents.height, self.partition_documents, self.workers)
         if len(bounds) == 1:
             return extract_or_quarantine(documents)

@@ -10,7 +10,7 @@ import polars as pl
 from transforms.claims import DocumentInput, parse_document
 from transforms.language import detect_languages
 from transforms.schema import CLAIM_PLACE_SCHEMA, CLAIM_SCHEMA, DOCUMENT_SCHEMA
-from transforms.sentences import DRONE_PATTERN, split_sentences
+from transforms.sentences import mentions_drones, split_sentences
 
 __all__ = ["extract_claims", "detect_languages"]
 
@@ -27,7 +27,7 @@ def extract_claims(documents: pl.DataFrame, *, prefilter: bool = True) -> tuple[
     docs = detect_languages(docs).with_columns(pl.col("text").fill_null(""))
     if prefilter:
         # cheap document-level test first: most documents never reach sentence splitting
-        docs = docs.filter(pl.col("text").str.to_lowercase().str.contains(DRONE_PATTERN))
+        docs = docs.filter(mentions_drones(pl.col("text")))
     if docs.height == 0:
         return pl.DataFrame(schema=CLAIM_SCHEMA), pl.DataFrame(schema=CLAIM_PLACE_SCHEMA)
     sentences = split_sentences(docs)

@@ -28,7 +28,10 @@ def language_expr(text: pl.Expr) -> pl.Expr:
 
 
 def detect_languages(documents: pl.DataFrame) -> pl.DataFrame:
-    """Documents with a null `lang` filled in (ru, uk, en); given languages are kept."""
-    return documents.with_columns(
-        pl.coalesce(pl.col("lang"), language_expr(pl.col("text").fill_null(""))).alias("lang")
-    )
+    """Documents with a null `lang` filled in (ru, uk, en); given languages are kept, and only the
+    texts without one are read (counting letters is the costly part)."""
+    missing = documents["lang"].is_null()
+    if not missing.any():
+        return documents
+    detected = documents.filter(missing).select(language_expr(pl.col("text").fill_null(""))).to_series()
+    return documents.with_columns(documents["lang"].clone().scatter(missing.arg_true(), detected).alias("lang"))

@@ -67,6 +67,9 @@ def connect(path: Path | str = ":memory:", read_only: bool = False) -> duckdb.Du
     if str(path) != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(path), read_only=read_only)
+    # DuckDB's default (80 % of RAM) lets loads and checks grow the run past the 2 GiB a run may use
+    # (bench/results.md); under this limit large queries spill to disk instead
+    run(con, "set memory_limit = ?", [os.environ.get("DRONEWATCH_DUCKDB_MEMORY_LIMIT", "1GB")])
     if not read_only:
         migrate(con)
     return con

@@ -16,3 +16,14 @@ def test_fills_only_missing_languages() -> None:
     })
     out = detect_languages(docs)
     assert_series_equal(out["lang"], pl.Series("lang", ["ru", "uk", "en", "ru", None]))
+
+
+def test_languages_given_for_every_document_are_kept_as_they_are() -> None:
+    docs = pl.DataFrame({"text": ["Над областью сбиты два беспилотника."], "lang": ["en"]})
+    assert detect_languages(docs)["lang"].to_list() == ["en"]
+
+
+def test_no_language_given_at_all() -> None:
+    docs = pl.DataFrame({"text": ["Над областю збито два безпілотники.", "Two drones."],
+                         "lang": pl.Series([None, None], dtype=pl.String)})
+    assert detect_languages(docs)["lang"].to_list() == ["uk", "en"]

@@ -12,7 +12,7 @@ def test_small_batch_is_one_partition() -> None:
 
 
 def test_big_batch_is_split_at_least_once_per_worker_and_at_most_partition_size() -> None:
-    assert partition_bounds(1000, 20_000, 2) == [(0, 500), (500, 500)]
+    assert partition_bounds(12_000, 20_000, 2) == [(0, 6_000), (6_000, 6_000)]
     assert partition_bounds(50_000, 20_000, 2) == [(0, 16_667), (16_667, 16_667), (33_334, 16_666)]
 
 
