@@ -21,9 +21,8 @@ from flows.settings import Settings
 from transforms.schema import CLAIM_PLACE_SCHEMA, CLAIM_SCHEMA, REJECT_SCHEMA
 from transforms.sentences import mentions_drones
 
-# Below this many pre-filtered documents a batch is not split: starting worker processes costs
-# 10-25 s, about what one process spends extracting this many (~2 ms each; bench/results.md).
-MIN_PARALLEL_DOCUMENTS = 10_000
+# Below this many documents a batch is not split: shipping it costs more than it saves.
+MIN_PARALLEL_DOCUMENTS = 400
 
 
 @task(cache_policy=NO_CACHE, retries=1, task_run_name="extract-{documents.height}-documents")
@@ -68,13 +67,16 @@ class PartitionedExtractor:
     by partition; the runner is started the first time a batch is big enough to need it."""
 
     def __init__(self, make_runner: Callable[[], TaskRunner] | None, partition_documents: int,
-                 workers: int) -> None:
+                 workers: int, start_after_documents: int = 0) -> None:
         self._make_runner = make_runner
         self._runner: TaskRunner | None = None
         self._stack = contextlib.ExitStack()
         self.partition_documents = partition_documents
         self.workers = workers
         self.partitions_run = 0
+        # the runner starts once the run has extracted this many pre-filtered documents itself
+        self.start_after_documents = start_after_documents
+        self.documents_seen = 0
 
     def __call__(self, documents: pl.DataFrame) -> Extraction:
         if self._make_runner is None:
@@ -82,8 +84,9 @@ class PartitionedExtractor:
         # only documents the extraction's own pre-filter would keep are worth shipping (a news
         # firehose: about one in twenty)
         documents = documents.filter(mentions_drones(pl.col("text").fill_null("")))
+        self.documents_seen += documents.height
         bounds = partition_bounds(documents.height, self.partition_documents, self.workers)
-        if len(bounds) == 1:
+        if len(bounds) == 1 or (self._runner is None and self.documents_seen < self.start_after_documents):
             return extract_or_quarantine(documents)
         if self._runner is None:
             self._runner = self._stack.enter_context(self._make_runner())
@@ -117,8 +120,11 @@ class PartitionedExtractor:
 @contextlib.contextmanager
 def partitioned_extractor(settings: Settings) -> Iterator[PartitionedExtractor]:
     """The extractor a run uses: a Dask cluster when `settings.dask_address` names one, else
-    local processes (`settings.workers`, default one per core)."""
+    local processes (`settings.workers`, default one per core) once the run has extracted
+    `settings.workers_after_documents` pre-filtered documents itself (starting them costs 10-25 s,
+    about what one process spends on 10,000 documents: small and incremental runs never pay it)."""
     workers = settings.workers or os.cpu_count() or 1
+    start_after = 0 if settings.dask_address else settings.workers_after_documents
     make_runner: Callable[[], TaskRunner] | None = None
     if settings.dask_address:
         from prefect_dask import DaskTaskRunner
@@ -128,7 +134,7 @@ def partitioned_extractor(settings: Settings) -> Iterator[PartitionedExtractor]:
     elif workers > 1:  # one core: worker processes would only add their start-up
         def make_runner() -> TaskRunner:
             return ProcessPoolTaskRunner(max_workers=workers)
-    extractor = PartitionedExtractor(make_runner, settings.partition_documents, workers)
+    extractor = PartitionedExtractor(make_runner, settings.partition_documents, workers, start_after)
     try:
         yield extractor
     finally:

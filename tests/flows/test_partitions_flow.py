@@ -28,7 +28,8 @@ def _dump(path: Path, drone: int, other: int) -> Path:
 
 def test_extraction_on_worker_processes_ships_only_drone_documents(tmp_path: Path) -> None:
     started = datetime.now(UTC)
-    run = run_flow(tmp_path, _dump(tmp_path / "dump.jsonl", 600, 600), workers=2, partition_documents=300)
+    run = run_flow(tmp_path, _dump(tmp_path / "dump.jsonl", 600, 600), workers=2, partition_documents=300,
+                   workers_after_documents=0)
     assert run.summary.ingest.documents_new == 1200
     assert run.summary.ingest.claims_new == 600
     assert run.query("select count(distinct document_id) from claims where document_id like 'drone-%'") == [(600,)]

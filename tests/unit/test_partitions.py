@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import cloudpickle
+import pytest
 from prefect.task_runners import ProcessPoolTaskRunner
 
 from flows.partitions import MIN_PARALLEL_DOCUMENTS, PartitionedExtractor, partition_bounds
@@ -28,3 +29,30 @@ def test_extractor_with_a_started_runner_pickles_without_it() -> None:
     assert copy._runner is None
     assert (copy.partition_documents, copy.workers) == (20_000, 2)
     copy.close()
+
+
+class RunnerWanted(Exception):
+    """Raised by a runner factory instead of starting worker processes."""
+
+
+def _wants_runner():
+    raise RunnerWanted
+
+
+def test_worker_processes_start_only_once_the_run_has_extracted_enough_itself() -> None:
+    import polars as pl
+
+    from transforms.schema import DOCUMENT_SCHEMA
+
+    def batch(first: int) -> pl.DataFrame:
+        return pl.DataFrame({"id": [f"d{n}" for n in range(first, first + 450)],
+                             "text": ["Над Курской областью сбит беспилотник."] * 450, "lang": ["ru"] * 450},
+                            schema_overrides={k: v for k, v in DOCUMENT_SCHEMA.items() if k in ("id", "text", "lang")}
+                            ).with_columns([pl.lit(None, dtype=t).alias(c) for c, t in DOCUMENT_SCHEMA.items()
+                                            if c not in ("id", "text", "lang")]).select(list(DOCUMENT_SCHEMA))
+
+    extractor = PartitionedExtractor(_wants_runner, 20_000, 2, start_after_documents=500)
+    claims = extractor(batch(0))[0]  # 450 seen: extracted here, no runner
+    assert claims.height == 450 and extractor.partitions_run == 0
+    with pytest.raises(RunnerWanted):
+        extractor(batch(450))  # 900 seen: worth the workers now
