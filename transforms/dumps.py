@@ -22,6 +22,7 @@ from datetime import datetime, timezone
 from html.parser import HTMLParser
 from typing import Any
 
+import orjson
 import polars as pl
 
 from transforms.schema import DOCUMENT_SCHEMA, REJECT_SCHEMA, UTC_TS, empty
@@ -391,8 +392,7 @@ def parse_jsonl(data: bytes, origin: str, *, first_line: int = 1) -> tuple[pl.Da
     frame = _jsonl_fast(data, None, first_line)
     if frame is None:
         numbered = [(no, line) for no, line in enumerate(data.split(b"\n"), start=first_line) if line.strip()]
-        frames = _jsonl_split(numbered, origin, rejects)
-        frame = pl.concat(frames) if frames else _raw_frame([]).drop("_excerpt")
+        frame = _jsonl_around_bad_lines(numbered, origin, rejects)
     frame = _recheck_suspicious(frame, data, lines, origin, rejects)
     return _finish(frame, origin, rejects, excerpt_of=lines.excerpt)
 
@@ -459,6 +459,30 @@ def _jsonl_fast(data: bytes, line_nos: list[int] | None, first_line: int = 1) ->
     )
 
 
+def _jsonl_around_bad_lines(numbered: list[tuple[int, bytes]], origin: str, rejects: Rejects) -> pl.DataFrame:
+    """Read a part polars refused: the lines orjson cannot parse one by one (json.loads judges them),
+    all the others with polars at once (split further only if polars still refuses them).
+
+    Finding the bad lines first costs ~2 us a line; splitting around them blindly cost 8 polars
+    reads per bad line and level.
+    """
+    good: list[tuple[int, bytes]] = []
+    bad: list[tuple[int, bytes]] = []
+    for item in numbered:
+        try:
+            orjson.loads(item[1])
+            good.append(item)
+        except orjson.JSONDecodeError:
+            bad.append(item)
+    frames = [_jsonl_slow(bad, origin, rejects)] if bad else []
+    if good:
+        fast = _jsonl_fast(b"\n".join(line for _, line in good), [no for no, _ in good])
+        frames.extend([fast] if fast is not None else _jsonl_split(good, origin, rejects))
+    if not frames:
+        return _raw_frame([]).drop("_excerpt")
+    return pl.concat(frames).sort("record_no")
+
+
 def _jsonl_split(part: list[tuple[int, bytes]], origin: str, rejects: Rejects) -> list[pl.DataFrame]:
     """Split a part that failed the fast path in _SPLIT pieces and retry each; small ones slowly.
 
@@ -501,13 +525,18 @@ def _jsonl_slow(part: list[tuple[int, bytes]], origin: str, rejects: Rejects) ->
 # polars turns any JSON value into a string; a line whose top-level text is not a string (or id
 # not a string/number) is re-read with json.loads to be judged. Nested keys only cost a re-read.
 # So is a line with a UTF-16 surrogate escape, which polars may drop where json.loads keeps it.
-_SUSPECT = re.compile(rb'"text"\s*:\s*[-0-9tf\[{]|"id"\s*:\s*[tf\[{]|\\u[dD][89a-fA-F]')
+# Three patterns, not one alternation: each starts with a literal the engine can jump to, 5x faster.
+_SUSPECT = (
+    re.compile(rb'"text"\s*:\s*[-0-9tf\[{]'),
+    re.compile(rb'"id"\s*:\s*[tf\[{]'),
+    re.compile(rb'\\u[dD][89a-fA-F]'),
+)
 
 
 def _recheck_suspicious(
     frame: pl.DataFrame, data: bytes, lines: _Lines, origin: str, rejects: Rejects
 ) -> pl.DataFrame:
-    suspects = sorted({lines.line_no_at(m.start()) for m in _SUSPECT.finditer(data)})
+    suspects = sorted({lines.line_no_at(m.start()) for rx in _SUSPECT for m in rx.finditer(data)})
     if not suspects:
         return frame
     already = set(frame["record_no"].to_list())
