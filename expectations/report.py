@@ -139,7 +139,10 @@ class ReportData:
     run_id: str
     run: dict[str, Any]
     headline: dict[str, int]
-    findings: pl.DataFrame
+    finding_counts: pl.DataFrame
+    """One row per check and severity: `findings` and `new` ones, in the summary table's order."""
+    shown_findings: pl.DataFrame
+    """The findings the page shows: per check, the first MAX_ROWS_PER_CHECK in the order shown."""
     claims: pl.DataFrame
     documents: pl.DataFrame
     rejected: pl.DataFrame
@@ -166,18 +169,50 @@ def _independent_statements_sql() -> str:
     """
 
 
-def load_report_data(con: duckdb.DuckDBPyConnection, run_id: str) -> ReportData:
-    """Read what the report of `run_id` shows: the run, its findings and the rows they name."""
-    runs = db.query(con, "select * from runs where run_id = ?", [run_id])
-    run = runs.to_dicts()[0] if runs.height else {"run_id": run_id}
-    findings = db.query(
+def _load_finding_counts(con: duckdb.DuckDBPyConnection, run_id: str) -> pl.DataFrame:
+    """One row per check and severity of the run: its findings and new findings, most severe first."""
+    return db.query(
         con,
-        "select finding_id, check_name, severity, document_ids, claim_ids, region_code, message, is_new "
-        "from dq_findings where run_id = ? order by check_name, finding_id",
-        [run_id],
+        """select
+               check_name,
+               severity,
+               count(*) as findings,
+               count(*) filter (where is_new) as new
+           from dq_findings
+           where run_id = ?
+           group by check_name, severity
+           order by list_position(?::varchar[], severity) nulls last, findings desc, check_name""",
+        [run_id, list(SEVERITY_ORDER)],
     )
+
+
+def _load_shown_findings(con: duckdb.DuckDBPyConnection, run_id: str) -> pl.DataFrame:
+    """The first MAX_ROWS_PER_CHECK findings of each check of the run, in the order the page shows
+    them: severity (as in SEVERITY_ORDER, unknown last), new first, message; finding_id breaks ties."""
+    return db.query(
+        con,
+        """with ranked as (
+               select
+                   finding_id, check_name, severity, document_ids, claim_ids, region_code, message, is_new,
+                   row_number() over (
+                       partition by check_name
+                       order by list_position(?::varchar[], severity) nulls last, is_new desc, message, finding_id
+                   ) as row_no
+               from dq_findings
+               where run_id = ?
+           )
+           select finding_id, check_name, severity, document_ids, claim_ids, region_code, message, is_new
+           from ranked
+           where row_no <= ?
+           order by check_name, row_no""",
+        [list(SEVERITY_ORDER), run_id, MAX_ROWS_PER_CHECK],
+    )
+
+
+def _load_claims(con: duckdb.DuckDBPyConnection, findings: pl.DataFrame) -> pl.DataFrame:
+    """The claims `findings` name, and the items of those that are totals."""
     claim_ids = sorted({c for ids in findings["claim_ids"].to_list() for c in (ids or [])})
-    claims = db.query(
+    return db.query(
         con,
         """select c.claim_id, c.document_id, c.speaker, c.speaker_role, c.outcome, c.count, c.count_qualifier,
                   c.is_total, c.parent_claim_id, c.region_code, c.locality, c.window_start, c.window_end,
@@ -187,15 +222,30 @@ def load_report_data(con: duckdb.DuckDBPyConnection, run_id: str) -> ReportData:
               or c.parent_claim_id in (select unnest(?::varchar[]))""",
         [claim_ids, claim_ids],
     )
+
+
+def _load_documents(con: duckdb.DuckDBPyConnection, findings: pl.DataFrame, claims: pl.DataFrame) -> pl.DataFrame:
+    """The documents `findings` and `claims` name, by id."""
     document_ids = sorted(
         {d for ids in findings["document_ids"].to_list() for d in (ids or [])} | set(claims["document_id"].to_list())
     )
-    documents = db.query(
+    return db.query(
         con,
         "select id, source, published_at, url, title, first_run_id from documents "
         "where id in (select unnest(?::varchar[])) order by id",
         [document_ids],
     )
+
+
+def load_report_data(con: duckdb.DuckDBPyConnection, run_id: str) -> ReportData:
+    """Read what the report of `run_id` shows: the run, its finding counts, the findings shown and
+    the rows they name (never more findings than the page shows, however many the run has)."""
+    runs = db.query(con, "select * from runs where run_id = ?", [run_id])
+    run = runs.to_dicts()[0] if runs.height else {"run_id": run_id}
+    finding_counts = _load_finding_counts(con, run_id)
+    shown_findings = _load_shown_findings(con, run_id)
+    claims = _load_claims(con, shown_findings)
+    documents = _load_documents(con, shown_findings, claims)
     rejected = db.query(
         con,
         "select origin, record_no, reason, excerpt, first_run_id = ? as is_new from rejected "
@@ -247,7 +297,7 @@ def load_report_data(con: duckdb.DuckDBPyConnection, run_id: str) -> ReportData:
             )
             select sums.* from sums join ranked using (category) order by ranked.top desc, category, speaker_role""",
     )
-    return ReportData(run_id, run, headline, findings, claims, documents, rejected,
+    return ReportData(run_id, run, headline, finding_counts, shown_findings, claims, documents, rejected,
                       by_day.with_columns(pl.col("category").cast(pl.String)), by_region)
 
 
@@ -352,11 +402,11 @@ def _new_tag(is_new: Any) -> str:
 
 def render_disagreements(findings: pl.DataFrame, claims: Mapping[str, Mapping[str, Any]],
                          documents: Mapping[str, Mapping[str, Any]]) -> str:
-    rows = _sorted_by_severity(findings.filter(pl.col("check_name") == "speakers_disagree"))
+    rows = _rows_of(findings, "speakers_disagree")
     if not rows:
         return "<p>No two independent speakers give different counts for the same region, outcome and time.</p>"
     parts = []
-    for finding in rows[:MAX_ROWS_PER_CHECK]:
+    for finding in rows:
         sides = [claims.get(c) for c in (finding["claim_ids"] or [])[:2]]
         while len(sides) < 2:
             sides.append(None)
@@ -370,11 +420,11 @@ def render_disagreements(findings: pl.DataFrame, claims: Mapping[str, Mapping[st
 
 def render_breakdowns(findings: pl.DataFrame, claims: Mapping[str, Mapping[str, Any]],
                       documents: Mapping[str, Mapping[str, Any]]) -> str:
-    rows = _sorted_by_severity(findings.filter(pl.col("check_name") == "breakdown_adds_up"))
+    rows = _rows_of(findings, "breakdown_adds_up")
     if not rows:
         return "<p>Every breakdown's items make its total.</p>"
     parts = []
-    for finding in rows[:MAX_ROWS_PER_CHECK]:
+    for finding in rows:
         named = [claims[c] for c in finding["claim_ids"] or [] if c in claims]
         totals = [c for c in named if any(other.get("parent_claim_id") == c["claim_id"] for other in named)]
         total = totals[0] if totals else None
@@ -401,9 +451,18 @@ def render_breakdowns(findings: pl.DataFrame, claims: Mapping[str, Mapping[str, 
     return "".join(parts)
 
 
-def _sorted_by_severity(frame: pl.DataFrame) -> list[dict[str, Any]]:
-    rank = {s: i for i, s in enumerate(SEVERITY_ORDER)}
-    return sorted(frame.to_dicts(), key=lambda f: (rank.get(f["severity"], 9), not f["is_new"], f["message"]))
+def _rows_of(findings: pl.DataFrame, check_name: str) -> list[dict[str, Any]]:
+    """The shown findings of one check, in the order `load_report_data` put them (the page's)."""
+    return findings.filter(pl.col("check_name") == check_name).to_dicts()
+
+
+def _findings_per_check(counts: pl.DataFrame) -> dict[str, int]:
+    """How many findings each check has in all (shown or not), from per-severity `counts`."""
+    return dict(counts.group_by("check_name").agg(pl.col("findings").sum()).iter_rows())
+
+
+def _more_not_shown(total: int, shown: int) -> str:
+    return f"<p class='meta'>{total - shown} more not shown.</p>" if total > shown else ""
 
 
 def render_findings_table(rows: Iterable[Mapping[str, Any]], documents: Mapping[str, Mapping[str, Any]]) -> str:
@@ -419,14 +478,16 @@ def render_findings_table(rows: Iterable[Mapping[str, Any]], documents: Mapping[
             + "".join(body) + "</table>")
 
 
-def render_rejected(findings: pl.DataFrame, rejected: pl.DataFrame, headline: Mapping[str, int]) -> str:
-    reasons = _sorted_by_severity(findings.filter(pl.col("check_name") == "rejected_records"))
+def render_rejected(findings: pl.DataFrame, rejected: pl.DataFrame, headline: Mapping[str, int],
+                    reasons_in_all: int) -> str:
+    reasons = _rows_of(findings, "rejected_records")
     if not reasons and rejected.is_empty():
         return "<p>Every record of every dump was read.</p>"
     parts = [f"<p>{headline['rejected']} record(s) rejected in all, {headline['rejected_new']} by this run. "
              "Rejected records are not in the claims: fix the dump (or the reader) and run again.</p>"]
     if reasons:
-        parts.append("<ul>" + "".join(f"<li class='msg'>{esc(r['message'])}</li>" for r in reasons) + "</ul>")
+        parts.append("<ul>" + "".join(f"<li class='msg'>{esc(r['message'])}</li>" for r in reasons) + "</ul>"
+                     + _more_not_shown(reasons_in_all, len(reasons)))
     if not rejected.is_empty():
         rows = "".join(
             f"<tr><td class='ids'>{esc(r['origin'])}</td><td class='n'>{esc(r['record_no'])}</td>"
@@ -457,21 +518,15 @@ def render_documents(documents: pl.DataFrame) -> str:
             + "".join(rows) + "</table>")
 
 
-def render_summary_table(findings: pl.DataFrame) -> str:
-    if findings.is_empty():
+def render_summary_table(counts: pl.DataFrame) -> str:
+    """One row per row of `counts` (check, severity, findings, new), in its order."""
+    if counts.is_empty():
         return "<p>No check found anything.</p>"
-    counts = (
-        findings.group_by("check_name", "severity")
-        .agg(pl.len().alias("findings"), pl.col("is_new").sum().alias("new"))
-        .to_dicts()
-    )
-    rank = {s: i for i, s in enumerate(SEVERITY_ORDER)}
-    counts.sort(key=lambda r: (rank.get(r["severity"], 9), -r["findings"], r["check_name"]))
     rows = "".join(
         f"<tr><td>{severity_badge(r['severity'])}</td><td><a href='#check-{esc(r['check_name'])}'>"
         f"{esc(CHECK_TITLES.get(r['check_name'], r['check_name']))}</a> <code>{esc(r['check_name'])}</code></td>"
         f"<td class='n'>{r['findings']}</td><td class='n'>{r['new']}</td></tr>"
-        for r in counts
+        for r in counts.to_dicts()
     )
     return ("<table><tr><th>severity</th><th>check</th><th>findings</th><th>new this run</th></tr>"
             f"{rows}</table>")
@@ -499,49 +554,69 @@ them.</li>
 """
 
 
+SPECIAL_CHECKS = ("speakers_disagree", "breakdown_adds_up", "rejected_records")
+"""Checks with a section of their own; every other check gets a table under "Other findings"."""
+
+
+def _severity_totals(counts: pl.DataFrame) -> dict[str, dict[str, int]]:
+    """Findings and new findings of each severity of SEVERITY_ORDER, from per-check `counts`."""
+    totals = {s: {"findings": 0, "new": 0} for s in SEVERITY_ORDER}
+    for row in counts.to_dicts():
+        if row["severity"] in totals:
+            totals[row["severity"]]["findings"] += row["findings"]
+            totals[row["severity"]]["new"] += row["new"]
+    return totals
+
+
+def render_verdict(totals: Mapping[str, Mapping[str, int]]) -> str:
+    errors, warnings = totals["error"], totals["warning"]
+    if errors["findings"]:
+        return (f'<div class="verdict error">{errors["findings"]} error finding(s), {errors["new"]} new: '
+                "read them before using the numbers they name.</div>")
+    if warnings["findings"]:
+        return (f'<div class="verdict warning">No errors; {warnings["findings"]} warning(s) to read '
+                "before quoting the numbers they name.</div>")
+    return '<div class="verdict ok">No errors or warnings.</div>'
+
+
+def render_other_findings(findings: pl.DataFrame, counts: pl.DataFrame,
+                          documents: Mapping[str, Mapping[str, Any]]) -> str:
+    """A table per check without a section of its own, the checks with the most severe findings first."""
+    rank = {s: i for i, s in enumerate(SEVERITY_ORDER)}
+    worst: dict[str, int] = {}
+    for row in counts.to_dicts():
+        worst[row["check_name"]] = min(worst.get(row["check_name"], 9), rank.get(row["severity"], 9))
+    in_all = _findings_per_check(counts)
+    sections = []
+    for name in sorted(set(worst) - set(SPECIAL_CHECKS), key=lambda name: (worst[name], name)):
+        rows = _rows_of(findings, name)
+        sections.append(
+            f"<h3 id='check-{esc(name)}'>{esc(CHECK_TITLES.get(name, name))} <code>{esc(name)}</code></h3>"
+            + render_findings_table(rows, documents) + _more_not_shown(in_all[name], len(rows))
+        )
+    return "".join(sections) or "<p>None.</p>"
+
+
 def render_report(data: ReportData, data_docs: str | None = None) -> str:
     """The report of `data` as one HTML page."""
-    findings = data.findings
+    findings, counts = data.shown_findings, data.finding_counts
     claims = {c["claim_id"]: c for c in data.claims.to_dicts()}
     documents = {d["id"]: d for d in data.documents.to_dicts()}
-    by_sev = {s: findings.filter(pl.col("severity") == s) for s in SEVERITY_ORDER}
-    new_errors = by_sev["error"].filter("is_new").height
-    if by_sev["error"].height:
-        verdict = (f'<div class="verdict error">{by_sev["error"].height} error finding(s), {new_errors} new: '
-                   "read them before using the numbers they name.</div>")
-    elif by_sev["warning"].height:
-        verdict = (f'<div class="verdict warning">No errors; {by_sev["warning"].height} warning(s) to read '
-                   "before quoting the numbers they name.</div>")
-    else:
-        verdict = '<div class="verdict ok">No errors or warnings.</div>'
+    totals = _severity_totals(counts)
+    rejected_reasons = _findings_per_check(counts).get("rejected_records", 0)
     h = data.headline
     cards = [
         (h["documents"], f"documents ({h['documents_new']} new)"),
         (h["claims"], f"claims ({h['claims_new']} new)"),
         (h["rejected"], f"rejected records ({h['rejected_new']} new)"),
         (h["agreements"], "counts confirmed by an independent speaker"),
-    ] + [(by_sev[s].height, f"{s} findings ({by_sev[s].filter('is_new').height} new)") for s in SEVERITY_ORDER]
+    ] + [(totals[s]["findings"], f"{s} findings ({totals[s]['new']} new)") for s in SEVERITY_ORDER]
     card_html = "".join(f'<div class="card"><b>{value}</b><span>{esc(label)}</span></div>' for value, label in cards)
     run = data.run
     sources = run.get("sources") or []
     run_line = (f"run <code>{esc(data.run_id)}</code> · started {esc(_fmt_time(run.get('started_at')))}"
                 f" · status {esc(run.get('status') or 'unknown')}"
                 f" · sources: {esc(', '.join(map(str, sources)) or 'not recorded')}")
-
-    special = {"speakers_disagree", "breakdown_adds_up", "rejected_records"}
-    other_sections = []
-    rank = {s: i for i, s in enumerate(SEVERITY_ORDER)}
-    other_checks = sorted(
-        set(findings["check_name"].to_list()) - special,
-        key=lambda name: (min(rank.get(s, 9) for s in findings.filter(pl.col("check_name") == name)["severity"]), name),
-    )
-    for name in other_checks:
-        rows = _sorted_by_severity(findings.filter(pl.col("check_name") == name))
-        more = f"<p class='meta'>{len(rows) - MAX_ROWS_PER_CHECK} more not shown.</p>" if len(rows) > MAX_ROWS_PER_CHECK else ""
-        other_sections.append(
-            f"<h3 id='check-{esc(name)}'>{esc(CHECK_TITLES.get(name, name))} <code>{esc(name)}</code></h3>"
-            + render_findings_table(rows[:MAX_ROWS_PER_CHECK], documents) + more
-        )
     docs_link = (f' · <a href="{esc(data_docs)}">Great Expectations Data Docs</a> (every rule and its result)'
                  if data_docs else "")
     return f"""<!DOCTYPE html>
@@ -553,10 +628,10 @@ def render_report(data: ReportData, data_docs: str | None = None) -> str:
 <body><main>
 <h1>dronewatch data-quality report</h1>
 <p class="meta">{run_line}{docs_link}</p>
-{verdict}
+{render_verdict(totals)}
 <div class="cards" id="headline">{card_html}</div>
 <h2 id="summary">Findings by check</h2>
-{render_summary_table(findings)}
+{render_summary_table(counts)}
 <details class="howto"><summary>How to read this report</summary>{HOW_TO_READ}</details>
 <h2 id="charts">Drones reported downed, by speaker role</h2>
 {bar_chart("Per day (UTC reporting day, newest first)", data.by_day.to_dicts())}
@@ -566,9 +641,9 @@ def render_report(data: ReportData, data_docs: str | None = None) -> str:
 <h2 id="check-breakdown_adds_up">Totals that do not add up</h2>
 {render_breakdowns(findings, claims, documents)}
 <h2 id="other">Other findings</h2>
-{"".join(other_sections) or "<p>None.</p>"}
+{render_other_findings(findings, counts, documents)}
 <h2 id="check-rejected_records">What was rejected and why</h2>
-{render_rejected(findings, data.rejected, data.headline)}
+{render_rejected(findings, data.rejected, data.headline, rejected_reasons)}
 <h2 id="documents">Documents named above</h2>
 {render_documents(data.documents)}
 </main></body></html>

@@ -4,12 +4,15 @@ from __future__ import annotations
 from html.parser import HTMLParser
 from pathlib import Path
 
+import polars as pl
 import pytest
 
 from expectations.artifacts import findings_table, md_text, publish_artifacts, summary_markdown
 from expectations.report import bar_chart, safe_url, write_report
 from expectations.report import load_report_data
-from tests.unit.dq_warehouse import IMG_PAYLOAD, RUN, SCRIPT_PAYLOAD, claim, hostile_warehouse, ts, warehouse
+from tests.unit.dq_warehouse import (IMG_PAYLOAD, RUN, SCRIPT_PAYLOAD, claim, document, hostile_warehouse, ts,
+                                     warehouse)
+from warehouse import db
 
 
 class Markup(HTMLParser):
@@ -161,3 +164,65 @@ def test_every_check_has_a_title_in_the_report_and_a_row_in_the_readme() -> None
     for name in check_queries():
         assert name in CHECK_TITLES, f"{name} has no title in expectations/report.py CHECK_TITLES"
         assert f"| `{name}` |" in readme, f"{name} has no row in the README's checks table"
+
+
+# --- a run with more findings than the page shows -------------------------------------------------
+
+def finding(finding_id: str, severity: str, message: str, *, is_new: bool = False, document_id: str | None = None,
+            claim_id: str | None = None, check_name: str = "locality_resolved") -> dict:
+    """A dq_findings row of run-1."""
+    return {"run_id": RUN, "finding_id": finding_id, "check_name": check_name, "severity": severity,
+            "document_ids": [document_id] if document_id else [], "claim_ids": [claim_id] if claim_id else [],
+            "region_code": "RU-KLU", "message": message, "is_new": is_new}
+
+
+@pytest.fixture
+def crowded_run(monkeypatch: pytest.MonkeyPatch):
+    """Six findings of one check with 3 shown per check: shown are f5 (error), f4 (new warning), f3
+    (warning "b", before f6 by id); hidden are f6, f2 and f1, and the claim and documents only they name."""
+    import expectations.report as report
+
+    monkeypatch.setattr(report, "MAX_ROWS_PER_CHECK", 3)
+    con = warehouse([claim("shown-claim", 5, document_id="doc-of-shown-claim"),
+                     claim("hidden-claim", 6, document_id="doc-of-hidden-claim")],
+                    documents=[document(f"d{n}") for n in range(1, 7)])
+    db.insert_new(con, "dq_findings", pl.DataFrame([
+        finding("f1", "info", "msg a", is_new=True, document_id="d1", claim_id="hidden-claim"),
+        finding("f6", "warning", "msg b", document_id="d6"),
+        finding("f2", "warning", "msg c", document_id="d2"),
+        finding("f3", "warning", "msg b", document_id="d3"),
+        finding("f4", "warning", "msg z", is_new=True, document_id="d4"),
+        finding("f5", "error", "msg y", document_id="d5", claim_id="shown-claim"),
+        finding("g1", "info", "reprint", is_new=True, check_name="reprinted_claim"),
+    ]))
+    return con
+
+
+def test_only_the_first_findings_of_a_check_are_read_in_the_order_shown(crowded_run):
+    data = load_report_data(crowded_run, RUN)
+    shown = data.shown_findings.filter(pl.col("check_name") == "locality_resolved")
+    assert shown["finding_id"].to_list() == ["f5", "f4", "f3"]
+    assert data.claims["claim_id"].to_list() == ["shown-claim"]
+    assert data.documents["id"].to_list() == ["d3", "d4", "d5", "doc-of-shown-claim"]
+
+
+def test_counts_cover_every_finding_shown_or_not(crowded_run):
+    counts = load_report_data(crowded_run, RUN).finding_counts
+    assert counts.rows() == [("locality_resolved", "error", 1, 0), ("locality_resolved", "warning", 4, 1),
+                             ("locality_resolved", "info", 1, 1), ("reprinted_claim", "info", 1, 1)]
+
+
+def test_the_page_shows_the_first_rows_and_how_many_more_there_are(crowded_run, tmp_path):
+    page = write_report(crowded_run, RUN, tmp_path).read_text(encoding="utf-8")
+    markup = Markup()
+    markup.feed(page)
+    text = " ".join(" ".join(markup.text).split())
+    assert page.index("msg y") < page.index("msg z") < page.index("msg b")
+    assert "msg a" not in page and "msg c" not in page and page.count("msg b") == 1
+    assert "3 more not shown." in text and page.count("more not shown") == 1
+    assert "1 error finding(s), 0 new" in text
+    assert "4 warning findings (1 new)" in text and "2 info findings (2 new)" in text
+    assert "Towns the gazetteer could not place locality_resolved 4 1" in text  # the warning row of the summary
+    documents = page.split('<h2 id="documents">')[1]
+    assert all(f">{d}<" in documents for d in ("d3", "d4", "d5", "doc-of-shown-claim"))
+    assert not any(f">{d}<" in documents for d in ("d1", "d2", "d6", "doc-of-hidden-claim"))
