@@ -10,6 +10,7 @@ import re
 from typing import TYPE_CHECKING
 
 from transforms.numbers import word_value
+from transforms.regex_gate import compile_gated
 from transforms.windows import find_window
 
 if TYPE_CHECKING:
@@ -19,13 +20,13 @@ Sentences = tuple[tuple[int, int], ...]   # (start, end) of every sentence of th
 
 
 # "12 — над территорией Брянской области,", "- по два над ...", "• 3 over the Kursk region": one breakdown item
-_LIST_ITEM = re.compile(
+_LIST_ITEM = compile_gated(
     r"^\s*(?:[-—–•*·]\s*)?(?:(?:по|ещё|еще|ще|и|та|і|and)\s+)?(?:\d+|[^\W\d_]+)\s*(?:[—–-]|над|в|у|на|over|in|above)\s",
     re.I,
 )
-_RUNNING = re.compile(r"\b(?:today|so far|since (?:the )?morning|сегодня|с утра|за ночь|за сутки|за день|"
+_RUNNING = compile_gated(r"\b(?:today|so far|since (?:the )?morning|сегодня|с утра|за ночь|за сутки|за день|"
                       r"сьогодні|з ранку|за ніч|за добу)\b", re.I)
-_TOTAL_WORD = re.compile(r"\b(?:всего|в общей сложности|в целом|in total|a total of|altogether|усього|всього|загалом|"
+_TOTAL_WORD = compile_gated(r"\b(?:всего|в общей сложности|в целом|in total|a total of|altogether|усього|всього|загалом|"
                          r"загальна кількість)\b", re.I)
 
 
@@ -58,9 +59,13 @@ def drop_type_breakdowns(claims: list[Claim], text: str, sentences: Sentences, l
     return [c for j, c in enumerate(claims) if j not in drop]
 
 
-def link_breakdowns(claims: list[Claim], text: str, sentences: Sentences, lang: str) -> None:
-    """Marks a figure over no region as the total of the regions' figures told with it (their parent)."""
-    sent_window: dict[int, str | None] = {}
+def link_breakdowns(claims: list[Claim], text: str, sentences: Sentences, lang: str,
+                    sent_window: dict[int, str | None] | None = None) -> None:
+    """Marks a figure over no region as the total of the regions' figures told with it (their parent).
+
+    ``sent_window`` holds the window phrases of sentences already looked up (by sentence index); it is filled in.
+    """
+    sent_window = {} if sent_window is None else sent_window
 
     def other_window(i: int, j: int) -> bool:
         """ "с 15:00 до 20:00 ... 9" and "за сутки ... 47" are two reports: no item of the other."""

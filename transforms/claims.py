@@ -32,6 +32,7 @@ from transforms.breakdowns import (
     link_region_tallies,
     mark_unplaced_totals,
 )
+from transforms.regex_gate import compile_gated
 from transforms.speakers import SpeakerMention, channel_mention, find_speakers, title_region_phrase
 from transforms.windows import find_window, resolve_window
 
@@ -81,7 +82,7 @@ class Claim:
 
 # ---------------------------------------------------------------------------------- vocabulary
 
-_CUMULATIVE = re.compile(
+_CUMULATIVE = compile_gated(
     r"since the (?:start|beginning)|с начала|з початку|всего с|за время|"
     r"за (?:весь |минувший |прошедший |последний |этот |текущий )?(?:год|месяц)\b|"
     r"за (?:весь |минулий |останній |цей |поточний )?(?:рік|місяць)\b|"
@@ -89,124 +90,124 @@ _CUMULATIVE = re.compile(
     r"july|august|september|october|november|december|\d{4})",
     re.I,
 )
-_ENUM_KEY = re.compile(
+_ENUM_KEY = compile_gated(
     r"\b(?:cities|towns|villages|settlements|localities|populated areas|municipalities|districts|"
     r"города|городах|населенн\w+ пункт\w*|населённ\w+ пункт\w*|сел\w*|районах|міста|містах|"
     r"населен\w+ пункт\w*|громад\w*)\b",
     re.I,
 )
-_CAP_WORD = re.compile(r"[A-ZА-ЯЁІЇЄ][\w'’-]+")
-_TITLE_NEAR = re.compile(
+_CAP_WORD = compile_gated(r"[A-ZА-ЯЁІЇЄ][\w'’-]+")
+_TITLE_NEAR = compile_gated(
     r"(?:governor|mayor|head|глав\w*|губернатор\w*|мэр\w*|голов\w*|начальник\w*|"
     r"adviser|спикер\w*)\W+(?:of\s+)?(?:the\s+)?\W*$",
     re.I,
 )
-_REPORT_VERB = re.compile(
+_REPORT_VERB = compile_gated(
     r"сообщ|заяв|написал|рассказал|said|says|report|confirm|announc|stated|wrote|according|claim|"
     r"повідом|заявив|написав|розповів|за словами|по словам|по данным|по информации|"
     r"об этом|про це|this was|added|добавил|додав|додала|уточнил|уточнив|отметил|зазначив|noted",
     re.I,
 )
 
-_INCREMENT = re.compile(r"ещ[её]|another|one more|a further|further|also|ще\b|очередн|черговий", re.I)
+_INCREMENT = compile_gated(r"ещ[её]|another|one more|a further|further|also|ще\b|очередн|черговий", re.I)
 _KNOCK_ON = ("debris_found", "crashed", "hit")  # outcomes that follow a kill, never a count of their own
-_TARGET = re.compile(
+_TARGET = compile_gated(
     r"(?:(?:лет\w+|направля\w+|направл\w+|атак\w+|flying|heading|headed|aimed)\s+(?:на|к|в|towards?|at|for)|"
     r"на подл[её]те к|towards|в сторону|в направлении|(?:attack|strike)s?,?\s+(?:including\s+)?on|"
     r"по объектам (?:на территории|в|у)|по об'єктах (?:на території|в|у))\s+(?:the\s+)?$",
     re.I,
 )
-_DISTRICT = re.compile(
+_DISTRICT = compile_gated(
     r"[А-ЯЁІЇЄ][\w'’-]+(?:ському|ськом|ском|ским|ській|ской|цькому|цком|зькому|ському)"
     r"(?:\s*(?:,|і|та|и|й)\s*[А-ЯЁІЇЄ][\w'’-]+)*\s+(?:район\w*|округ\w*|громад\w*)|"
     r"[А-ЯЁІЇЄ][\w'’-]+(?:щин[іеуи]|щине|чин[іе])\b|"
     r"[А-ЯЁІЇЄ][\w'’-]+(?:ському|ському|ском|цькому|цком|зькому)\b(?=\s*[,.;]|$)"
 )
-_PRONOUN_SPEAKER = re.compile(
+_PRONOUN_SPEAKER = compile_gated(
     r"(?:розповів|розповіла|сказав|сказала|заявив|заявила|додав|додала|написав|написала|повідомив|"
     r"сообщил|сообщила|заявил|заявила|добавил|добавила|написал|написала|рассказал|рассказала|"
     r"said|added|wrote|says)\s+(?:він|вона|он|она|he|she)\b|(?:he|she)\s+(?:said|added|wrote)",
     re.I,
 )
-_AND_OTHER_REGIONS = re.compile(
+_AND_OTHER_REGIONS = compile_gated(
     r"^\s*,?\s*(?:и|та|і|and|а также|as well as)\s+(?:(?:над|в|у|over|in)\s+)?(?:(?:другими|других|другие|"
     r"несколькими|нескольких|іншими|інших|кількома|other|several|various)\s+)?"
     r"(?:регион\w*|регіон\w*|област\w*|region|oblast|territor|территори\w*|субъект\w*)",
     re.I,
 )
-_MOD_FORMULA = re.compile(
+_MOD_FORMULA = compile_gated(
     r"дежурн\w+ средств\w+ (?:ПВО|противовоздушной обороны)|air defen[cs]e (?:systems|assets|means|units) on duty|"
     r"on-duty air defen[cs]e (?:systems|assets|means|units)",
     re.I,
 )
-_BACKGROUND = re.compile(
+_BACKGROUND = compile_gated(
     r"как сообщалось|как ранее сообщал|ранее сообщалось|сутками ранее|накануне|як повідомлялося|раніше повідомлялося|"
     r"напередодні|as (?:previously )?reported|earlier,|the day before|a day earlier",
     re.I,
 )
-_MANY_REGIONS = re.compile(
+_MANY_REGIONS = compile_gated(
     r"(?:над|в|по|у|over|across|in)\s+(?:[\w-]+\s+){0,2}(?:регионами|регионах|регіонами|регіонах|областями|"
     r"областях|regions)\b", re.I)
-_PRONOUN_OUTCOME = re.compile(
+_PRONOUN_OUTCOME = compile_gated(
     r"\b(?:it|they)\s+(?:had|has|have|was|were)\s+(?:been\s+)?[“\"']?(?:shot down|destroyed|intercepted|downed)|"
     r"(?:^|[\s,])(?:он|она|они|він|вона|вони)\s+(?:(?:был|была|были|було)\s+)?(?:сбит|уничтожен|перехвачен|збит|знищен)\w*",
     re.I,
 )
-_VAGUE_DRONES = re.compile(
+_VAGUE_DRONES = compile_gated(
     r"(?:несколько|several|a few|some|кілька|декілька|ряд)\s+(?:[\w-]+\s+){0,2}?(?:беспилот|дрон|бпла|drone|uav|"
     r"безпілот|летательн|літальн)",
     re.I,
 )
 _AT_PLACE = r"(?:в|во|у|над|под|біля|near|in|over|outside)\s+"
-_THE_REGION = re.compile(
+_THE_REGION = compile_gated(
     r"(?:над|в|по|у|на|over|in|across|above)\s+(?:этим\s+|этой\s+|цим\s+|цією\s+|the\s+)?"
     r"(?:регионом|регионе|регіоном|регіоні|областью|области|областю|області|region|oblast)\b(?!\s+of\b)",
     re.I,
 )
-_OF_THEM = re.compile(r"^\s*(?:out\s+)?(?:of|из|з|із)\s+(?:them|those|these|них|яких|которых)\b", re.I)
-_SAID_THAT = re.compile(
+_OF_THEM = compile_gated(r"^\s*(?:out\s+)?(?:of|из|з|із)\s+(?:them|those|these|них|яких|которых)\b", re.I)
+_SAID_THAT = compile_gated(
     r"^[^.;:«“\"]{0,60}?\b(?:said|says|told|reported|wrote|announced|stated|заявил\w*|сообщил\w*|"
     r"написал\w*|рассказал\w*|повідомив\w*|повідомила|заявив|заявила|написав|написала|розповів|розповіла)"
     r"\b[^.;]{0,20}?(?:\bthat\b|,?\s*что\b|,?\s*що\b)",
     re.I,
 )
-_VERB_NEXT = re.compile(
+_VERB_NEXT = compile_gated(
     r"^\s*(?:[—–-]\s*)?(?:of them\s+|из них\s+|з них\s+|others\s+|more\s+)?(?:were|was|have been|had been|"
     r"были|был|была|було|були)?\s*"
     r"(?:shot down|destroyed|intercepted|downed|сбит\w*|уничтожен\w*|перехвачен\w*|збит\w*|знищен\w*|"
     r"lost\b|suppressed|jammed|подавлен\w*|локаційно|локационно|втрачен\w*|потерян\w*)",
     re.I,
 )
-_RELATED = re.compile(
+_RELATED = compile_gated(
     r"^(?:ЕЩЕ ПО ТЕМЕ|ЕЩЁ ПО ТЕМЕ|Еще по теме|Читайте также|Читайте також|Смотрите также|Дивіться також|"
     r"Read (?:also|more)|Related(?: news| articles| stories)?|See also|More on this|Новости партн[её]ров|"
     r"Свежие комментарии|Популярное|Последние новости|Останні новини|Latest news)\W*$",
     re.I,
 )
-_OTHER_REPORT = re.compile(
+_OTHER_REPORT = compile_gated(
     r"^\s*\d{1,2}\s+(?:" + MONTHS + r")\w*\s|"  # "4 мая губернатор сообщил ...": that day's report
     r"сутками ранее|накануне|дн[её]м ранее|a day earlier|the day before|the previous (?:day|night)|"
     r"позавчера|за день до|напередодні|добою раніше",
     re.I,
 )
-_CASUALTY = re.compile(r"injur|killed|wounded|dead|died|hurt|ранен|погиб|пострада|загин|поранен|травм|люд|people|civilian", re.I)
-_SUBSET = re.compile(r"(?:including|в том числе|у тому числі|включая|among them|з яких|из которых)\s+$", re.I)
-_METONYM_AFTER = re.compile(
+_CASUALTY = compile_gated(r"injur|killed|wounded|dead|died|hurt|ранен|погиб|пострада|загин|поранен|травм|люд|people|civilian", re.I)
+_SUBSET = compile_gated(r"(?:including|в том числе|у тому числі|включая|among them|з яких|из которых)\s+$", re.I)
+_METONYM_AFTER = compile_gated(
     r"^\s+(?:has\s+|have\s+|had\s+)?(?:launched|said|says|claimed|claims|fired|sent|used|attacked|struck|"
     r"reported|denied|time|время|времени|часу|запустил\w*|заявил\w*)\b|^\s+time\b|^\s*\(\d",
     re.I,
 )
-_REGION_FIRST = re.compile(r"[—–]\s*(?:(?:по|также|ещё|еще|ще|також|тоже)\s+){0,2}$", re.I)
-_CLAUSE_BREAK = re.compile(r"[,;:()«»]|\s(?:а также|and also|as well as|а ещё|а еще|ще|ещё|еще)\s")
-_LIST_START = re.compile(
+_REGION_FIRST = compile_gated(r"[—–]\s*(?:(?:по|также|ещё|еще|ще|також|тоже)\s+){0,2}$", re.I)
+_CLAUSE_BREAK = compile_gated(r"[,;:()«»]|\s(?:а также|and also|as well as|а ещё|а еще|ще|ещё|еще)\s")
+_LIST_START = compile_gated(
     r"^[\s,;:]*(?:(?:а также|and also|also|and|и|та|і|й|а|over|above|in|над|в|у|на|as well as|"
     r"the territor\w+ of|территори\w+|територі\w+)\s+)*(?:the\s+)?$",
     re.I,
 )
-_BODY_END = re.compile(r"[.!?…][\"»”’')]*$")
+_BODY_END = compile_gated(r"[.!?…][\"»”’')]*$")
 _SMALL_TOWN = 20_000  # below this a lone namesake across the border is more likely a gap in the gazetteer
-_RESPECTIVELY = re.compile(r"соответственно|respectively|відповідно", re.I)
-_ONE_OF = re.compile(r"одного из|одного з|of one of|one of the|одного беспилот|одного дрон|одного БПЛА", re.I)
+_RESPECTIVELY = compile_gated(r"соответственно|respectively|відповідно", re.I)
+_ONE_OF = compile_gated(r"одного из|одного з|of one of|one of the|одного беспилот|одного дрон|одного БПЛА", re.I)
 
 
 def _places_api():
@@ -236,7 +237,7 @@ def parse_document(doc: DocumentInput) -> tuple[list[dict], list[dict]]:
     claims = _add_debris(claims, ctx.work, ctx.sentences, ctx.text)
     _assign_missing_speakers(ctx, claims)
     claims = drop_type_breakdowns(claims, ctx.text, ctx.sentences, ctx.lang)
-    link_breakdowns(claims, ctx.text, ctx.sentences, ctx.lang)
+    link_breakdowns(claims, ctx.text, ctx.sentences, ctx.lang, ctx.windows)
     link_region_tallies(claims, ctx.text, ctx.sentences)
     mark_unplaced_totals(claims)
     _assign_windows(ctx, claims)
@@ -263,10 +264,17 @@ class _DocContext:
     context_regions: set[str] = field(default_factory=set)    # those and the speakers' regions
     place_cache: dict[int, list] = field(default_factory=dict)
     formula: list[SpeakerMention | None] = field(default_factory=list)   # the ministry's formula, once looked up
+    windows: dict[int, str | None] = field(default_factory=dict)          # window phrase by sentence, once looked up
 
     def sentence(self, i: int) -> str:
         s, e = self.sentences[i]
         return self.text[s:e]
+
+    def window(self, i: int) -> str | None:
+        """The window phrase of sentence i (find_window, once per sentence)."""
+        if i not in self.windows:
+            self.windows[i] = find_window(self.sentence(i), self.lang)
+        return self.windows[i]
 
 
 # ---------------------------------------------------------------- reading the document
@@ -577,7 +585,8 @@ def _mention_outcome(ctx: _DocContext, i: int, mentions: list[Mention], k: int,
     sent = ctx.sentence(i)
     m = mentions[k]
     seg_hi = mentions[k + 1].start if k + 1 < len(mentions) else len(sent)
-    outcome = outcome_at(sent, m.start, m.end, m.end, seg_hi) if m.kind == "elliptic" else None
+    own = outcome_at(sent, m.start, m.end, m.end, seg_hi) if m.kind == "elliptic" else None
+    outcome = own
     if outcome in _KNOCK_ON:
         outcome = None  # "ще один – у районі, де уламки ...": the debris is a consequence
     if outcome is None and m.kind == "elliptic" and not anchor_outcome:
@@ -588,7 +597,7 @@ def _mention_outcome(ctx: _DocContext, i: int, mentions: list[Mention], k: int,
         outcome = anchor_outcome or (claims[-1].outcome if claims and claims[-1].sent >= i - 2 else None)
     if outcome is None:
         outcome = outcome_at(sent, m.start, m.end)
-    if m.kind == "elliptic" and anchor_outcome and outcome_at(sent, m.start, m.end, m.end, seg_hi) in (None,) + _KNOCK_ON:
+    if m.kind == "elliptic" and anchor_outcome and own in (None,) + _KNOCK_ON:
         outcome = anchor_outcome
     attempt = outcome == "launched" and re.search(r"пыта|намага|attempt|tried|trying", sent, re.I)
     if (outcome is None or attempt) and m.kind != "elliptic" and i + 1 < len(sentences):
@@ -815,7 +824,7 @@ def _add_pronoun_repeats(ctx: _DocContext, claims: list[Claim]) -> list[Claim]:
 def _assign_windows(ctx: _DocContext, claims: list[Claim]) -> None:
     """Each claim's window: the sentence's own, else the total's, else the previous claim sentence's."""
     for c in claims:
-        c.window_text = find_window(ctx.sentence(c.sent), ctx.lang)
+        c.window_text = ctx.window(c.sent)
     for k, c in enumerate(claims):
         if c.window_text is None and c.parent is not None:
             c.window_text = claims[c.parent].window_text

@@ -9,24 +9,26 @@ import re
 from dataclasses import dataclass
 
 from transforms.numbers import NumberMention, find_numbers
+from transforms.regex_gate import compile_gated
 
 MAX_COUNT = 10_000  # no statement counts more drones at once; bigger figures are something else
 
-DRONE_WORD = re.compile(
-    r"^(?:дрон|беспилот|бпла|безпілот|uav|drone|шахед|shahed|герань|geran|летательн|літальн|"
+_DRONE_STEMS = (
+    r"(?:дрон|беспилот|бпла|безпілот|uav|drone|шахед|shahed|герань|geran|летательн|літальн|"
     r"аппарат|апарат|unmanned|камикадзе|kamikaze|квадрокоптер|коптер|ударн|lancet|ланцет|"
-    r"mavic|ones\b|of them|из них|з них|із них)",
-    re.I,
+    r"mavic|ones\b|of them|из них|з них|із них)"
 )
+DRONE_WORD = compile_gated("^" + _DRONE_STEMS, re.I)
+_HYPHEN_DRONE_WORD = re.compile("^-" + _DRONE_STEMS, re.I)
 # words that may stand between a number and its noun
-_SKIP_EN = re.compile(
+_SKIP_EN = compile_gated(
     r"^(?:ukrainian|russian|enemy|hostile|aircraft|type|aircraft-type|airplane-type|fixed-wing|"
     r"more|other|additional|long-range|attack|strike|combat|kamikaze|of|the|all|fixed|wing|"
     r"plane-type|aerial|air|enemy's|such|small|large|heavy|new|foreign|jet-powered|jet|guided|"
     r"unmanned|remotely|piloted|attacking|incoming|decoy|imitation|reconnaissance)$",
     re.I,
 )
-_REJECT_EN = re.compile(
+_REJECT_EN = compile_gated(
     r"^(?:people|persons?|civilians?|residents?|children|injur|killed|dead|wounded|houses?|homes?|"
     r"buildings?|apartments?|cars?|vehicles?|airports?|flights?|hours?|minutes?|seconds?|days?|"
     r"weeks?|months?|years?|km|kilomet|metres?|meters?|miles?|percent|missiles?|rockets?|bombs?|"
@@ -40,9 +42,9 @@ MONTHS = (
     r"январ|феврал|март|апрел|ма[йяю]|июн|июл|август|сентябр|октябр|ноябр|декабр|січ|лют|берез|"
     r"квіт|трав|черв|лип|серп|верес|жовт|листопад|груд|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"
 )
-_MONTH_RE = re.compile(r"^(?:" + MONTHS + r")", re.I)
-_YEARISH = re.compile(r"^(?:год|года|году|годом|г\b|рок|року|роки|років|year)", re.I)
-_PREP_ELLIPTIC = re.compile(
+_MONTH_RE = compile_gated(r"^(?:" + MONTHS + r")", re.I)
+_YEARISH = compile_gated(r"^(?:год|года|году|годом|г\b|рок|року|роки|років|year)", re.I)
+_PREP_ELLIPTIC = compile_gated(
     r"^\s*(?:[—–-]\s*)?(?:над|в|во|у|на|над|по|из|из них|з них|із них|of|over|above|in|across|"
     r"near|off|of them|of those|each|were|was|ones?)\b",
     re.I,
@@ -66,38 +68,38 @@ OUTCOME_WORDS: tuple[tuple[str, str], ...] = (
                  r"атакува|attack(?:ing)? with|used\b"),
     ("hit", r"влучан|влучил|попадани"),
 )
-OUTCOME_RE = [(o, re.compile(p, re.I)) for o, p in OUTCOME_WORDS]
+OUTCOME_RE = [(o, compile_gated(p, re.I)) for o, p in OUTCOME_WORDS]
 _OUTCOME_PRIORITY = {o: i for i, (o, _) in enumerate(OUTCOME_WORDS)}
 
-_VAGUE = re.compile(r"^(?:several|some|dozens|scores|hundreds|несколько|десятки|десятков|"
+_VAGUE = compile_gated(r"^(?:several|some|dozens|scores|hundreds|несколько|десятки|десятков|"
                     r"кілька|декілька|десятки|сотни|сотні)$", re.I)
 # Singular drones: "a drone", "беспилотник", "ворожий безпілотник" = 1 when an outcome is told.
 _SINGULAR = {
-    "en": re.compile(
+    "en": compile_gated(
         r"\b(?:an?|one|another)\s+(?:(?:ukrainian|russian|enemy|hostile|attack|kamikaze|"
         r"aircraft-type|single|unmanned|fixed-wing|combat|strike)\s+){0,3}"
         r"(?:drone|uav|unmanned aerial vehicle|unmanned aircraft|shahed)\b"
         r"(?!\s*(?:attack|strike|command|operator|debris|threat|danger|alert|warning|raid|launch|"
         r"unit|assault|incursion|wreckage|fragment|factory|plant|base|production|program|war))",
         re.I),
-    "ru": re.compile(
+    "ru": compile_gated(
         r"(?<![\w-])(?:один\s+|одного\s+)?(?:(?:украинск\w+|вражеск\w+|ударн\w+|беспилотн\w+|"
         r"самолетного типа|самол[её]тного типа)\s+){0,2}"
         r"(?:беспилотник|дрон|БПЛА|беспилотный летательный аппарат|летательный аппарат|"
         r"квадрокоптер|коптер|дрон-камикадзе|беспилотное воздушное судно)(?![\w-])",
         re.I),
-    "uk": re.compile(
+    "uk": compile_gated(
         r"(?<![\w-])(?:один\s+)?(?:(?:ворож\w+|ударн\w+|російськ\w+)\s+){0,2}"
         r"(?:безпілотник|дрон|БпЛА|шахед|Шахед|БПЛА|безпілотний літальний апарат)(?![\w-])",
         re.I),
 }
-_SINGULAR_VERB = re.compile(
+_SINGULAR_VERB = compile_gated(
     r"\b(?:сбит|уничтожен|перехвачен|подавлен|упал|был|была|обнаружен|shot|destroyed|"
     r"intercepted|downed|crashed|fell|збито|збитий|знищено|знищений|впав|уражено|сбили|"
     r"уничтожили|перехватили|збили|знищили|ликвидир|нейтрализ)\w*",
     re.I,
 )
-_BPLA = re.compile(r"^(?:бпла|бпла)$", re.I)
+_BPLA = compile_gated(r"^(?:бпла|бпла)$", re.I)
 # ---------------------------------------------------------------------------- figures
 
 @dataclass(frozen=True)
@@ -183,7 +185,7 @@ def _as_count(sentence: str, n: NumberMention) -> NumberMention | None:
     if re.search(r"\w[-/]$", before):
         # model numbers: "Shahed-136/131", "Су-34"
         return None
-    if re.match(r"^-[a-zа-яіїє]", after, re.I) and not re.match(r"^-(?:" + DRONE_WORD.pattern[4:], after, re.I):
+    if re.match(r"^-[a-zа-яіїє]", after, re.I) and not _HYPHEN_DRONE_WORD.match(after):
         # "four-hour window", "10-летний"
         return None
     return n
@@ -251,11 +253,11 @@ def _with_same_amounts(sentence: str, out: list[Mention]) -> list[Mention]:
     return out
 
 
-_SAME_AMOUNT = re.compile(r"(?<!\w)(?:столько же|стільки ж|the same number)(?!\w)(?!\s*,?\s*(?:сколько|скільки|as\b))", re.I)
+_SAME_AMOUNT = compile_gated(r"(?<!\w)(?:столько же|стільки ж|the same number)(?!\w)(?!\s*,?\s*(?:сколько|скільки|as\b))", re.I)
 
 
-DEBRIS = re.compile(r"обломк|обломок|фрагмент|debris|wreckage|fragments|уламк|уламок|остатк\w* беспилот", re.I)
-DEBRIS_OF_ONE = re.compile(
+DEBRIS = compile_gated(r"обломк|обломок|фрагмент|debris|wreckage|fragments|уламк|уламок|остатк\w* беспилот", re.I)
+DEBRIS_OF_ONE = compile_gated(
     r"(?:обломк\w*|обломок|фрагмент\w*|debris|wreckage|fragments|уламк\w*|уламок)\s+(?:from\s+|of\s+)?(?:an?\s+|the\s+)?"
     r"(?:[\w-]+\s+){0,2}?(?:беспилотника|дрона|беспилотного летательного аппарата|drone|UAV|"
     r"безпілотника|шахеда)\b(?!\s*(?:attack|strike|атак))",
@@ -263,7 +265,7 @@ DEBRIS_OF_ONE = re.compile(
 )
 
 # "очередной беспилотник", "о втором сбитом беспилотнике", "another drone", "третий — над морем"
-ORDINAL_ONE = re.compile(
+ORDINAL_ONE = compile_gated(
     r"(?<![\w-])(?:(?:очередн|втор|трет|четв[её]рт|пят|ещ[её] одн|черегов|черговий|друг|третій|"
     r"четвертий)\w*\s+(?:(?!атак|удар)[\w-]+\s+){0,2}?(?:беспилотн\w*(?:ик|ика|ику|иком|ике|ый|ого|ому|ым)\b|"
     r"дрон(?:а|у|ом|е)?\b|БПЛА|БпЛА|безпілотник(?:а|у|ом)?\b|шахед(?:а|у|ом)?\b|летательн\w*)|"

@@ -7,6 +7,8 @@ from functools import lru_cache
 
 import pymorphy3
 
+from transforms.regex_gate import compile_gated
+
 
 @dataclass(frozen=True)
 class NumberMention:
@@ -60,9 +62,9 @@ _QUALIFIERS: tuple[tuple[str, str], ...] = (
     (r"about|around|approximately|roughly|nearly|almost|some|около|порядка|примерно|почти|"
      r"приблизно|близько|майже|порядку", "approx"),
 )
-_QUALIFIER_RE = [(re.compile(r"(?:^|[^\w])(?:" + pat + r")\s*$", re.I), q) for pat, q in _QUALIFIERS]
+_QUALIFIER_RE = [(compile_gated(r"(?:^|[^\w])(?:" + pat + r")\s*$", re.I), q) for pat, q in _QUALIFIERS]
 
-_TOKEN = re.compile(r"\d+(?:(?:[ \u00a0\u202f]|,(?=\d{3}(?!\d)))\d{3})*(?![\d])|[^\W\d_]+(?:['’][^\W\d_]+)*", re.U)
+_TOKEN = compile_gated(r"\d+(?:(?:[ \u00a0\u202f]|,(?=\d{3}(?!\d)))\d{3})*(?![\d])|[^\W\d_]+(?:['’][^\W\d_]+)*", re.U)
 
 
 @lru_cache(maxsize=2)

@@ -23,11 +23,13 @@ from pathlib import Path
 
 import polars as pl
 
+from transforms.regex_gate import compile_gated
+
 GAZETTEER = Path(__file__).resolve().parent / "gazetteer"
 
-TOKEN_RE = re.compile(r"\w+(?:['’ʼ-]\w+)*")
-_GAP_RE = re.compile(r"\s+|\s*\.\s*")          # between the words of one name ("St. Petersburg")
-_COORD_GAP_RE = re.compile(r"\s*,?\s*")        # "Брянской, Курской и ..."
+TOKEN_RE = compile_gated(r"\w+(?:['’ʼ-]\w+)*")
+_GAP_RE = compile_gated(r"\s+|\s*\.\s*")          # between the words of one name ("St. Petersburg")
+_COORD_GAP_RE = compile_gated(r"\s*,?\s*")        # "Брянской, Курской и ..."
 _AND = frozenset({"и", "і", "й", "та", "and"})
 _REGION_NOUNS = frozenset("""
 области областях областей областями областям область обл краях краев краями краям края
@@ -37,7 +39,7 @@ _NOT_AFTER = {"time"}                          # "Moscow time", "Kyiv time"
 # "в Трубчевском районе": the district's adjective, not the town (same spelling as "Трубчевском")
 _DISTRICT_WORDS = ("район", "district", "округ", "громад", "муниципальн", "городск", "сельск")
 _WATER_NOT_AFTER = {"fleet"}                   # "Black Sea Fleet" is a navy, not a sea
-_PATRONYMIC_RE = re.compile(r"\w+(?:ович|евич|ьич|овна|евна|ична|инична)(?:а|у|ем|е|ы|ой|ою|і|ем)?$")
+_PATRONYMIC_RE = compile_gated(r"\w+(?:ович|евич|ьич|овна|евна|ична|инична)(?:а|у|ем|е|ы|ой|ою|і|ем)?$")
 
 # str.lower() may change the length of a few characters ("İ"); the index must not move.
 _NORM_TABLE = str.maketrans({"ё": "е", "Ё": "е", "’": "'", "ʼ": "'", "`": "'"})

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from transforms.regex_gate import compile_gated
 
 @dataclass(frozen=True)
 class SpeakerMention:
@@ -79,36 +80,36 @@ _TITLES: tuple[tuple[str, str], ...] = (
      r"\bBaza\b|по данным СМИ|\bСМИ\b|\bЗМІ\b|media report\w*|according to (?:local )?media|"
      r"(?:[Tt]elegram|[Тт]елеграм)[- ]?канал(?:ы|и|ов|ів)\b|[Tt]elegram channels", "media"),
 )
-_TITLE_RE = [(re.compile(p, re.I if role != "media" else 0), role) for p, role in _TITLES]
+_TITLE_RE = [(compile_gated(p, re.I if role != "media" else 0), role) for p, role in _TITLES]
 # one pass over the text for all titles and one for all officials (named groups say which)
-_TITLES_ONE = re.compile("|".join(
+_TITLES_ONE = compile_gated("|".join(
     f"(?P<t{i}>{'(?i:' + p + ')' if role != 'media' else p})" for i, (p, role) in enumerate(_TITLES)))
 # Every official's name is capitalised (the pattern is case-sensitive): the lookahead lets the engine
 # skip the other positions at once instead of trying all the names there (17x faster on news text).
-_OFFICIALS_ONE = re.compile(
+_OFFICIALS_ONE = compile_gated(
     "(?=[A-ZА-ЯЁІЇЄ])(?:" + "|".join(f"(?P<o{i}>\\b(?:{p})\\w*)" for i, (p, _, _) in enumerate(OFFICIALS)) + ")")
 
 # A personal name: two or three capitalised words.
 _NAME = r"[A-ZА-ЯЁІЇЄ][a-zа-яёіїє'’]+(?:[ -][A-ZА-ЯЁІЇЄ][a-zа-яёіїє'’]+){1,2}"
-_NAME_AFTER = re.compile(r"^[\s,]*(?:(?:[\w'’-]+\s+){0,4}?)(" + _NAME + ")")
-_NAME_BEFORE = re.compile(r"(" + _NAME + r"),?\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}$")
+_NAME_AFTER = compile_gated(r"^[\s,]*(?:(?:[\w'’-]+\s+){0,4}?)(" + _NAME + ")")
+_NAME_BEFORE = compile_gated(r"(" + _NAME + r"),?\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}$")
 
 # "of the Kaluga region", "Брянской области", "Дніпропетровської ОВА": where a title's region sits.
-_TITLE_REGION = re.compile(
+_TITLE_REGION = compile_gated(
     r"^[\s,]*(?:of\s+)?(?:the\s+)?(?:(?:southern|northern|eastern|western|central|north\w*|south\w*|"
     r"border|frontline|neighbouring|neighboring)\s+)?([A-ZА-ЯЁІЇЄ][\w'’-]+(?:\s+(?:region|oblast|Oblast|Region|krai|Krai))?|"
     r"[А-ЯЁІЇЄа-яёіїє][\w'’-]+(?:ской|ская|ской|ській|ської|цкой|кой)\s+(?:области|області|ОВА|ОДА))"
 )
 
 
-_ACTOR_BEFORE = re.compile(
+_ACTOR_BEFORE = compile_gated(
     r"(?:ПВО|ППО|противовоздушной обороны|расчет\w*|расчёт\w*|систем\w*|военнослужащ\w*|"
     r"подразделени\w*|бойц\w*|servicemen|troops of the|units of the|forces of the)\s+(?:\([^()]{1,12}\)\s+)?(?:РФ\s+)?$",
     re.I,
 )
 
 
-_ACTOR_AFTER = re.compile(r"^['’]s\s+(?:air[- ]defen[cs]e|forces|units|troops|systems|anti-aircraft)", re.I)
+_ACTOR_AFTER = compile_gated(r"^['’]s\s+(?:air[- ]defen[cs]e|forces|units|troops|systems|anti-aircraft)", re.I)
 
 
 def find_speakers(text: str) -> list[SpeakerMention]:

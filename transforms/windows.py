@@ -5,6 +5,7 @@ import re
 from datetime import datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+from transforms.regex_gate import compile_gated
 MOSCOW = ZoneInfo("Europe/Moscow")
 KYIV = ZoneInfo("Europe/Kyiv")
 
@@ -30,7 +31,7 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
                 r"(?<!\w)(?:в|во|у) (?:понедельник|вторник|среду|четверг|пятницу|субботу|воскресенье|понеділок|вівторок|середу|четвер|п'ятницю|суботу|неділю)(?!\w)"),
     ("today", r"\btoday\b|\bсегодня\b|\bсьогодні\b|this morning|this evening|утром|вечером|днем|днём|вранці|ввечері"),
 )
-_COMPILED = [(k, re.compile(p, re.I)) for k, p in _PATTERNS]
+_COMPILED = [(k, compile_gated(p, re.I)) for k, p in _PATTERNS]
 
 
 def find_window(sentence: str, lang: str) -> str | None:
