@@ -39,9 +39,22 @@ def md_text(value: Any, limit: int = MAX_MESSAGE_CHARS) -> str:
 
 
 def summary_markdown(con: duckdb.DuckDBPyConnection, run_id: str, report_path: Path) -> str:
-    """The markdown artifact: headline numbers, findings by check, the errors, where the report is."""
-    findings = db.query(con, "select check_name, severity, message, is_new from dq_findings where run_id = ?",
-                        [run_id])
+    """The markdown artifact: headline numbers, findings by check, the errors, where the report is.
+
+    Reads counts and the first errors, never every finding: a big warehouse's run has 100k+ of them.
+    """
+    by_check = db.query(
+        con,
+        """select check_name, severity, count(*) as n, count(*) filter (where is_new) as new
+           from dq_findings where run_id = ? group by all""",
+        [run_id],
+    )
+    errors = db.query(
+        con,
+        """select message, is_new from dq_findings where run_id = ? and severity = 'error'
+           order by not is_new, check_name, finding_id limit 10""",
+        [run_id],
+    )
     counts = db.query(
         con,
         """select (select count(*) from documents where first_run_id = ?) as documents_new,
@@ -59,17 +72,14 @@ def summary_markdown(con: duckdb.DuckDBPyConnection, run_id: str, report_path: P
         "|---|---:|---:|",
     ]
     for severity in SEVERITY_ORDER:
-        of = findings.filter(pl.col("severity") == severity)
-        lines.append(f"| {severity} | {of.height} | {of.filter('is_new').height} |")
-    if not findings.is_empty():
+        of = by_check.filter(pl.col("severity") == severity)
+        lines.append(f"| {severity} | {of['n'].sum()} | {of['new'].sum()} |")
+    if not by_check.is_empty():
         lines += ["", "| check | severity | findings | new |", "|---|---|---:|---:|"]
         rank = {s: i for i, s in enumerate(SEVERITY_ORDER)}
-        grouped = (findings.group_by("check_name", "severity")
-                   .agg(pl.len().alias("n"), pl.col("is_new").sum().alias("new")).to_dicts())
-        for row in sorted(grouped, key=lambda r: (rank.get(r["severity"], 9), r["check_name"])):
+        for row in sorted(by_check.to_dicts(), key=lambda r: (rank.get(r["severity"], 9), r["check_name"])):
             title = CHECK_TITLES.get(row["check_name"], row["check_name"])
             lines.append(f"| {md_text(title)} (`{row['check_name']}`) | {row['severity']} | {row['n']} | {row['new']} |")
-    errors = findings.filter(pl.col("severity") == "error").sort("is_new", descending=True).head(10)
     if not errors.is_empty():
         lines += ["", "## Errors", ""]
         lines += [f"- {'**new** ' if e['is_new'] else ''}{md_text(e['message'])}" for e in errors.to_dicts()]
