@@ -132,7 +132,7 @@ def validate(warehouse: Path, run_id: str, report_dir: Path,
             findings = pl.concat([findings, carried.select(findings.columns)])
             get_run_logger().info(f"nothing new since run {previous}: its data checks' findings carried forward")
         else:
-            findings, docs_index = run_checks(con, report_dir / "data-docs")
+            findings, docs_index = run_checks(con, report_dir / "data-docs", run_id)
         seen = db.query(con, "select distinct finding_id from dq_findings")["finding_id"]
         findings = findings.with_columns(run_id=pl.lit(run_id), is_new=~pl.col("finding_id").is_in(seen.implode()))
         db.insert_new(con, "dq_findings", findings)

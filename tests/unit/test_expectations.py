@@ -106,3 +106,26 @@ def test_run_checks_on_correct_data_finds_nothing(tmp_path):
     findings, index = run_checks(con, tmp_path)
     assert findings.is_empty() and findings.schema == pl.Schema(DQ_FINDING_SCHEMA)
     assert index.is_file()
+
+
+def test_documents_suite_validates_the_documents_of_the_run_only(tmp_path, monkeypatch):
+    """Stored documents never change: a run validates the ones it added, not the whole table again."""
+    import expectations.runner as runner
+
+    con = dq_warehouse.warehouse(documents=[
+        dq_warehouse.document("old-1"), dq_warehouse.document("old-2"),
+        dq_warehouse.document("new-1", first_run_id="run-2"),
+    ])
+    validated: dict[str, list[str]] = {}
+    real_validate = runner.validate
+
+    def recording_validate(context, name, frame, *args, **kwargs):
+        if name == "documents":
+            validated[name] = sorted(frame["id"].to_list())
+        return real_validate(context, name, frame, *args, **kwargs)
+
+    monkeypatch.setattr(runner, "validate", recording_validate)
+    run_checks(con, tmp_path / "run-2", "run-2")
+    assert validated["documents"] == ["new-1"]
+    run_checks(con, tmp_path / "all")
+    assert validated["documents"] == ["new-1", "old-1", "old-2"]
