@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import polars as pl
 
 from transforms.schema import DQ_FINDING_SCHEMA, SEVERITIES
+from warehouse import db
 
 if TYPE_CHECKING:
     import duckdb
@@ -122,3 +123,37 @@ def findings_from_checks(frames: Mapping[str, pl.DataFrame]) -> pl.DataFrame:
         for frame in frames.values()
     ]
     return pl.concat(parts) if parts else pl.DataFrame(schema={c: pl.String for c in CHECK_COLUMNS})
+
+
+def store_findings(con: duckdb.DuckDBPyConnection, run_id: str, findings: pl.DataFrame,
+                   carry_from: str | None = None, carry_except: list[str] | None = None
+                   ) -> tuple[dict[str, int], dict[str, int]]:
+    """Store a run's findings (DQ_FINDING_SCHEMA), each marked new unless an earlier run had it, and
+    return (findings, new findings) by severity.
+
+    `carry_from` names a run whose findings of the checks not in `carry_except` still hold: they are
+    copied inside DuckDB (a big warehouse's run has 100k+ of them; they never travel through Python).
+    """
+    con.register("_run_findings", findings.select(list(DQ_FINDING_SCHEMA)))
+    try:
+        with db.transaction(con):
+            db.run(con, """
+                insert into dq_findings
+                    (run_id, finding_id, check_name, severity, document_ids, claim_ids, region_code, message, is_new)
+                select
+                    ?, finding_id, check_name, severity, document_ids, claim_ids, region_code, message,
+                    finding_id not in (select finding_id from dq_findings where run_id <> ?)
+                from _run_findings""", [run_id, run_id])
+            if carry_from is not None:
+                db.run(con, """
+                    insert into dq_findings
+                        (run_id, finding_id, check_name, severity, document_ids, claim_ids, region_code, message, is_new)
+                    select ?, finding_id, check_name, severity, document_ids, claim_ids, region_code, message, false
+                    from dq_findings
+                    where run_id = ? and check_name not in (select unnest(?::varchar[]))""",
+                       [run_id, carry_from, carry_except or []])
+    finally:
+        con.unregister("_run_findings")
+    counts = db.run(con, "select severity, count(*), count(*) filter (where is_new) "
+                         "from dq_findings where run_id = ? group by severity", [run_id])
+    return {s: n for s, n, _ in counts}, {s: new for s, _, new in counts if new}

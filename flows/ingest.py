@@ -165,9 +165,8 @@ def load_documents(loader: Loader, documents: pl.DataFrame, rejects: pl.DataFram
     says they have been read; return what they added."""
     con, run_id = loader.con, loader.run_id
     stats = IngestStats(documents_read=documents.height)
-    claims, places = pl.DataFrame(schema=CLAIM_SCHEMA), pl.DataFrame(schema=CLAIM_PLACE_SCHEMA)
-    failed = empty(REJECT_SCHEMA)
     new = conflicting = documents
+    extraction = _done(pl.DataFrame(schema=CLAIM_SCHEMA), pl.DataFrame(schema=CLAIM_PLACE_SCHEMA))
     if documents.height:
         documents = detect_languages(documents).with_columns(
             content_hash=pl.col("text").map_elements(db.content_hash, return_dtype=pl.String)
@@ -175,20 +174,41 @@ def load_documents(loader: Loader, documents: pl.DataFrame, rejects: pl.DataFram
         new, conflicting = split_known(con, documents)
         new = new.unique(subset="id", keep="first", maintain_order=True)
         if new.height:
-            claims, places, failed, failed_ids = loader.extract(new)
-            new = new.filter(~pl.col("id").is_in(failed_ids))
-    all_rejects = reject_ids(pl.concat([rejects.cast(REJECT_SCHEMA), conflict_rejects(conflicting), failed]))
-    stats.rejected = all_rejects.height
+            extraction = start_extraction(loader.extract, new)
 
     with db.transaction(con):
         if new.height:
+            # written while worker processes (if any) extract: the claims join them before the commit
             stats.documents_new = db.insert_new(con, "documents", new.with_columns(first_run_id=pl.lit(run_id)))
+        claims, places, failed, failed_ids = extraction()
+        if failed_ids:  # quarantined: the document goes to `rejected`, not to `documents`
+            deleted = db.run(con, "delete from documents where id in (select unnest(?::varchar[])) and first_run_id = ?",
+                             [failed_ids, run_id])
+            stats.documents_new -= deleted[0][0] if deleted else 0
+        if claims.height:
             stats.claims_new = db.insert_new(con, "extracted_claims", claims.with_columns(run_id=pl.lit(run_id)))
             db.insert_new(con, "claim_places", places.unique(subset=["claim_id", "name"], keep="first"))
+        all_rejects = reject_ids(pl.concat([rejects.cast(REJECT_SCHEMA), conflict_rejects(conflicting), failed]))
+        stats.rejected = all_rejects.height
         stats.rejected_new = db.insert_new(con, "rejected", all_rejects.with_columns(first_run_id=pl.lit(run_id)))
         if cursor is not None:
             put_cursor(con, cursor, run_id)
     return stats
+
+
+def start_extraction(extract: Extractor, documents: pl.DataFrame) -> Callable[[], Extraction]:
+    """Start extracting `documents`; the returned call waits for the result. An extractor with a
+    `submit` method (worker processes, `flows.partitions`) works while the caller goes on; any
+    other extracts here and now."""
+    submit = getattr(extract, "submit", None)
+    if submit is not None:
+        return submit(documents)
+    result = extract(documents)
+    return lambda: result
+
+
+def _done(claims: pl.DataFrame, places: pl.DataFrame) -> Callable[[], Extraction]:
+    return lambda: (claims, places, empty(REJECT_SCHEMA), [])
 
 
 def load_failed(loader: Loader, origin: str, problem: str, cursor: Cursor | None = None) -> IngestStats:

@@ -42,6 +42,10 @@ def partition_bounds(n: int, partition_documents: int, workers: int) -> list[tup
     return [(offset, min(size, n - offset)) for offset in range(0, n, size)] or [(0, 0)]
 
 
+def _done(extraction: Extraction) -> Callable[[], Extraction]:
+    return lambda: extraction
+
+
 @contextlib.contextmanager
 def _workers_use_this_api(runner: TaskRunner) -> Iterator[None]:
     """Tasks submitted in this block tell local worker processes this process's Prefect API. The
@@ -79,28 +83,38 @@ class PartitionedExtractor:
         self.documents_seen = 0
 
     def __call__(self, documents: pl.DataFrame) -> Extraction:
+        return self.submit(documents)()
+
+    def submit(self, documents: pl.DataFrame) -> Callable[[], Extraction]:
+        """Start extracting `documents`; the returned call waits for the result. On worker processes
+        the caller goes on meanwhile (the loader writes the documents); a small batch is extracted
+        here and now."""
         if self._make_runner is None:
-            return extract_or_quarantine(documents)
+            return _done(extract_or_quarantine(documents))
         # only documents the extraction's own pre-filter would keep are worth shipping (a news
         # firehose: about one in twenty)
         documents = documents.filter(mentions_drones(pl.col("text").fill_null("")))
         self.documents_seen += documents.height
         bounds = partition_bounds(documents.height, self.partition_documents, self.workers)
         if len(bounds) == 1 or (self._runner is None and self.documents_seen < self.start_after_documents):
-            return extract_or_quarantine(documents)
+            return _done(extract_or_quarantine(documents))
         if self._runner is None:
             self._runner = self._stack.enter_context(self._make_runner())
         with _workers_use_this_api(self._runner):
             futures = [self._runner.submit(extract_partition, {"documents": documents.slice(offset, length)})
                        for offset, length in bounds]
-        results = [future.result() for future in futures]
-        self.partitions_run += len(results)
-        return (
-            pl.concat([r[0] for r in results]) if results else pl.DataFrame(schema=CLAIM_SCHEMA),
-            pl.concat([r[1] for r in results]) if results else pl.DataFrame(schema=CLAIM_PLACE_SCHEMA),
-            pl.concat([r[2].cast(REJECT_SCHEMA) for r in results]),
-            [i for r in results for i in r[3]],
-        )
+
+        def gather() -> Extraction:
+            results = [future.result() for future in futures]
+            self.partitions_run += len(results)
+            return (
+                pl.concat([r[0] for r in results]) if results else pl.DataFrame(schema=CLAIM_SCHEMA),
+                pl.concat([r[1] for r in results]) if results else pl.DataFrame(schema=CLAIM_PLACE_SCHEMA),
+                pl.concat([r[2].cast(REJECT_SCHEMA) for r in results]),
+                [i for r in results for i in r[3]],
+            )
+
+        return gather
 
     def close(self) -> None:
         self._stack.close()

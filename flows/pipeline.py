@@ -18,7 +18,13 @@ from prefect.states import Completed
 
 from expectations.artifacts import publish_artifacts
 from expectations.report import write_report
-from expectations.checks import findings_from_checks, reads_runs_or_clock, run_check_queries, with_finding_ids
+from expectations.checks import (
+    findings_from_checks,
+    reads_runs_or_clock,
+    run_check_queries,
+    store_findings,
+    with_finding_ids,
+)
 from expectations.runner import run_checks
 from flows.ingest import Extractor, IngestStats, ingest_source, reject_ids
 from flows.partitions import partitioned_extractor
@@ -126,18 +132,12 @@ def validate(warehouse: Path, run_id: str, report_dir: Path,
             # the checks that read runs or the clock run again; the others' findings still hold
             live = run_check_queries(con, only=reads_runs_or_clock)
             findings = with_finding_ids(findings_from_checks(live))
-            carried = db.query(con, "select * exclude (run_id, is_new) from dq_findings "
-                                    "where run_id = ? and check_name not in (select unnest(?::varchar[]))",
-                               [previous, list(live)])
-            findings = pl.concat([findings, carried.select(findings.columns)])
+            by_severity, new_by_severity = store_findings(con, run_id, findings, carry_from=previous,
+                                                          carry_except=list(live))
             get_run_logger().info(f"nothing new since run {previous}: its data checks' findings carried forward")
         else:
             findings, docs_index = run_checks(con, report_dir / "data-docs", run_id)
-        seen = db.query(con, "select distinct finding_id from dq_findings")["finding_id"]
-        findings = findings.with_columns(run_id=pl.lit(run_id), is_new=~pl.col("finding_id").is_in(seen.implode()))
-        db.insert_new(con, "dq_findings", findings)
-        by_severity = dict(findings.group_by("severity").len().iter_rows())
-        new_by_severity = dict(findings.filter("is_new").group_by("severity").len().iter_rows())
+            by_severity, new_by_severity = store_findings(con, run_id, findings)
         return by_severity, new_by_severity, str(docs_index)
     finally:
         con.close()

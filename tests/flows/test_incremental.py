@@ -214,3 +214,47 @@ def test_claim_ids_survive_a_rerun_of_the_same_dump(con, tmp_path: Path) -> None
     stats = ingest(con, dump, "r2")
     assert (stats.documents_read, stats.documents_new, stats.claims_new) == (8, 0, 0)
     assert rows(con, "select claim_id from extracted_claims order by 1") == before
+
+
+class DeferredExtractor:
+    """An extractor with `submit`, as the worker-process one: the result comes after the loader
+    has written the documents."""
+
+    def __init__(self) -> None:
+        self.submitted = 0
+
+    def submit(self, documents):
+        self.submitted += 1
+        result = extract_or_quarantine(documents)
+        return lambda: result
+
+    def __call__(self, documents):
+        return self.submit(documents)()
+
+
+@pytest.mark.parametrize("deferred", [False, True])
+def test_a_document_whose_extraction_fails_is_quarantined_and_costs_nothing_else(
+        con, tmp_path: Path, monkeypatch, deferred: bool) -> None:
+    import flows.ingest as ingest_module
+
+    real = ingest_module.extract_claims
+
+    def failing_on_one(documents, **kwargs):
+        if "gen-00003" in documents["id"].to_list():
+            raise RuntimeError("parser broke")
+        return real(documents, **kwargs)
+
+    monkeypatch.setattr(ingest_module, "extract_claims", failing_on_one)
+    dump = tmp_path / "d.jsonl"
+    dump.write_bytes(articles(0, 6))
+    extractor = DeferredExtractor() if deferred else extract_or_quarantine
+    stats = ingest_source(con, str(dump), "r", extract=extractor)
+    assert stats.documents_new == 5 and stats.documents_read == 6
+    ids = [r[0] for r in rows(con, "select id from documents order by id")]
+    assert "gen-00003" not in ids and len(ids) == 5
+    reasons = [r[0] for r in rows(con, "select reason from rejected")]
+    assert reasons == ["document 'gen-00003': claim extraction failed (RuntimeError: parser broke)"]
+    assert rows(con, "select count(*) from extracted_claims where document_id = 'gen-00003'") == [(0,)]
+    assert rows(con, "select count(distinct document_id) from extracted_claims")[0][0] >= 4
+    if deferred:
+        assert extractor.submitted == 1

@@ -396,3 +396,28 @@ def test_breakdown_with_an_uncounted_item_is_left_to_the_count_check():
     rows.append(claim("i9", None, parent_claim_id="t", region_code="RU-MOW"))
     assert run_check(warehouse(rows), "breakdown_adds_up").is_empty()
     assert run_check(warehouse(rows), "count_is_positive_integer")["claim_ids"].to_list() == [["i9"]]
+
+
+def finding_rows(*findings: tuple[str, str, str]) -> pl.DataFrame:
+    """(finding_id, check_name, severity) triples as a findings frame."""
+    return pl.DataFrame(
+        [{"finding_id": f, "check_name": c, "severity": s, "document_ids": ["d"], "claim_ids": [], "region_code": None,
+          "message": f"{c} {f}"} for f, c, s in findings],
+        schema=DQ_FINDING_SCHEMA,
+    )
+
+
+def test_stored_findings_are_new_only_the_first_time_a_run_has_them_and_carry_forward_in_sql():
+    from expectations.checks import store_findings
+
+    con = warehouse()
+    assert store_findings(con, "run-1", finding_rows(("a", "c1", "error"), ("b", "c2", "warning"))) == (
+        {"error": 1, "warning": 1}, {"error": 1, "warning": 1})
+    assert store_findings(con, "run-2", finding_rows(("b", "c2", "warning"), ("c", "c2", "info"))) == (
+        {"warning": 1, "info": 1}, {"info": 1})
+    # nothing new since run-2: c1 runs again (it reads the clock), c2's findings are copied
+    counts = store_findings(con, "run-3", finding_rows(("a", "c1", "error")), carry_from="run-2", carry_except=["c1"])
+    assert counts == ({"error": 1, "warning": 1, "info": 1}, {})
+    stored = con.sql("select finding_id, is_new from dq_findings where run_id = 'run-3' order by 1").fetchall()
+    assert stored == [("a", False), ("b", False), ("c", False)]
+    assert store_findings(con, "run-4", finding_rows()) == ({}, {})
