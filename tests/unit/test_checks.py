@@ -421,3 +421,17 @@ def test_stored_findings_are_new_only_the_first_time_a_run_has_them_and_carry_fo
     stored = con.sql("select finding_id, is_new from dq_findings where run_id = 'run-3' order by 1").fetchall()
     assert stored == [("a", False), ("b", False), ("c", False)]
     assert store_findings(con, "run-4", finding_rows()) == ({}, {})
+
+
+def test_finding_ids_match_finding_id_row_by_row_whatever_the_characters():
+    from expectations.checks import finding_id, finding_ids
+
+    rows = pl.DataFrame({
+        "check_name": ["c", 'c"q', "c", "c", "c", "c"],
+        "document_ids": [["d2", "d1"], ["a\\b"], ["x\ny", None], None, [], ["é", "ü", "a"]],
+        "claim_ids": [["b", "a"], [], ["z"], None, ['"'], ["ключ"]],
+        "finding_key": ["k", None, "tab\there", "", "k\x01", "ключ"],
+    })
+    expected = [finding_id(r["check_name"], r["claim_ids"] or [], r["document_ids"] or [], r["finding_key"])
+                for r in rows.iter_rows(named=True)]
+    assert finding_ids(rows).to_list() == expected
