@@ -119,18 +119,25 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     run(con, "commit")
 
 
+# Columns DuckDB computes from the others as rows are inserted (see the migrations).
+COMPUTED_ON_INSERT = {"documents": {"reports_drones": "text_reports_drones(text)"}}
+
+
 def insert_new(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> int:
     """Insert the rows of `frame` whose primary key is not in `table` yet; return how many were new.
 
     Columns are matched by name, so the frame may hold them in any order (and fewer than the table).
+    Columns of COMPUTED_ON_INSERT the frame lacks are computed from the row.
     """
     if frame.is_empty():
         return 0
-    columns = ", ".join(f'"{c}"' for c in frame.columns)
+    computed = {c: sql for c, sql in COMPUTED_ON_INSERT.get(table, {}).items() if c not in frame.columns}
+    columns = ", ".join(f'"{c}"' for c in [*frame.columns, *computed])
+    values = ", ".join([*(f'"{c}"' for c in frame.columns), *computed.values()])
     view = f"_incoming_{table}"
     con.register(view, frame)
     try:
-        inserted = run(con, f"insert into {table} ({columns}) select {columns} from {view} on conflict do nothing")
+        inserted = run(con, f"insert into {table} ({columns}) select {values} from {view} on conflict do nothing")
     finally:
         con.unregister(view)
     return inserted[0][0] if inserted else 0

@@ -355,6 +355,19 @@ def test_drone_documents_without_claims_are_one_recall_warning():
     assert run_check(quiet, "drone_document_without_claim").is_empty()
 
 
+def test_whether_a_document_reports_drones_is_stored_when_it_is_loaded_and_read_by_the_check():
+    docs = [document("silent", "Air defences shot down several drones over the region overnight."),
+            document("show", "A drone show lit up the sky over the city on Saturday.")]
+    con = warehouse(documents=docs)
+    assert con.sql("select id, reports_drones from documents order by id").fetchall() == [
+        ("show", False), ("silent", True)]
+    assert run_check(con, "drone_document_without_claim")["document_ids"].to_list() == [["silent"]]
+    con.execute("update documents set reports_drones = false")  # the stored answer is the one used
+    assert run_check(con, "drone_document_without_claim").is_empty()
+    con.execute("update documents set reports_drones = null")  # rows written without it: from the text
+    assert run_check(con, "drone_document_without_claim")["document_ids"].to_list() == [["silent"]]
+
+
 def test_a_source_far_behind_the_others_is_stale_info():
     docs = [document("w1", source="wire", published_at=ts("2026-11-20 07:00")),
             document("g1", source="gov", published_at=ts("2026-11-19 07:00")),
