@@ -1,7 +1,7 @@
 """The performance benchmark: end to end, per stage, the floor, memory and incremental runs.
 
-    python bench/run_bench.py                     # 100k and 1M documents (make bench; ~30 min on 2 cores)
-    python bench/run_bench.py --sizes 100000      # one size (~6 min)
+    python bench/run_bench.py                     # 100k and 1M documents (make bench; ~20 min on 2 cores)
+    python bench/run_bench.py --sizes 100000      # one size (~3 min)
     python bench/run_bench.py --quick             # 20k, a smoke run
     python bench/run_bench.py --sizes 100000 --profile   # also profile (py-spy if installed, else cProfile)
     python bench/run_bench.py --sizes 1000000 --profile-stages  # profile only the stages run
