@@ -94,6 +94,12 @@ def test_jsonl_text_type_checked_on_the_fast_path() -> None:
     assert reasons(rejects) == [(2, "text is not a string (got number)")]
 
 
+def test_jsonl_number_ids_are_written_as_json_reads_them() -> None:
+    data = b'{"id": 0.0, "text": "a"}\n{"id": 1e5, "text": "b"}\n{"id": -2, "text": "c"}\n{"id": 7, "text": "d"}\n'
+    docs, rejects = parse_jsonl(data, "f.jsonl")
+    assert docs["id"].to_list() == ["0.0", "100000.0", "-2", "7"] and rejects.is_empty()
+
+
 def test_jsonl_duplicates() -> None:
     lines = [
         '{"id": 1, "text": "same"}',
