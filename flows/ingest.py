@@ -166,7 +166,7 @@ def load_documents(loader: Loader, documents: pl.DataFrame, rejects: pl.DataFram
     con, run_id = loader.con, loader.run_id
     stats = IngestStats(documents_read=documents.height)
     new = conflicting = documents
-    extraction = _done(pl.DataFrame(schema=CLAIM_SCHEMA), pl.DataFrame(schema=CLAIM_PLACE_SCHEMA))
+    extraction: Callable[[], Extraction] = _nothing_extracted
     if documents.height:
         documents = detect_languages(documents).with_columns(
             content_hash=pl.col("text").map_elements(db.content_hash, return_dtype=pl.String)
@@ -207,8 +207,8 @@ def start_extraction(extract: Extractor, documents: pl.DataFrame) -> Callable[[]
     return lambda: result
 
 
-def _done(claims: pl.DataFrame, places: pl.DataFrame) -> Callable[[], Extraction]:
-    return lambda: (claims, places, empty(REJECT_SCHEMA), [])
+def _nothing_extracted() -> Extraction:
+    return pl.DataFrame(schema=CLAIM_SCHEMA), pl.DataFrame(schema=CLAIM_PLACE_SCHEMA), empty(REJECT_SCHEMA), []
 
 
 def load_failed(loader: Loader, origin: str, problem: str, cursor: Cursor | None = None) -> IngestStats:
