@@ -34,6 +34,7 @@ from expectations.checks import (  # noqa: F401  (re-exported: the runner's API 
     run_check_queries,
     with_finding_ids,
 )
+from warehouse import db
 
 if TYPE_CHECKING:
     import duckdb
@@ -148,6 +149,7 @@ def run_checks(con: duckdb.DuckDBPyConnection, docs_dir: Path,
     claims = con.sql("select * from claims").pl()
     claim_places = con.sql("select * from claim_places").pl()
     region_codes = con.sql("select code from regions").pl()["code"].to_list()
+    db.release_memory(con)  # what the check queries kept, before the frames go through pandas and GX
 
     context = gx_context(docs_dir)
     context.data_sources.add_pandas("dronewatch")

@@ -115,3 +115,13 @@ def test_a_failed_publish_leaves_the_snapshot_and_no_partial_copy(tmp_path: Path
     con.close()
     assert snapshot.read_bytes() == before
     assert list(tmp_path.glob("*.partial-*")) == []
+
+
+def test_release_memory_keeps_the_limit_and_the_data(tmp_path):
+    con = db.connect(tmp_path / "w.duckdb")
+    db.run(con, "create table t as select range as n, repeat('x', 100) as s from range(200000)")
+    assert db.run(con, "select sum(length(s)) from t") == [(20_000_000,)]
+    db.release_memory(con)
+    assert db.run(con, "select current_setting('memory_limit')") == db.run(
+        db.connect(), "select current_setting('memory_limit')")
+    assert db.run(con, "select count(*) from t") == [(200_000,)]
