@@ -314,7 +314,6 @@ def ingest_stream(loader: Loader, origin: str, open_stream: Callable[[], JsonLin
             del block
             cursor = replace(base, fingerprint=stream.fingerprint, bytes_read=stream.offset, lines_read=stream.lines)
             stats.add(load_documents(loader, documents, rejects, cursor))
-            db.release_memory(loader.con)  # the blocks DuckDB wrote are on disk: keep the run small
             _block_committed()
         end = replace(base, complete=True, fingerprint=stream.fingerprint, bytes_read=stream.offset,
                       lines_read=stream.lines)
