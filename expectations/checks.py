@@ -122,10 +122,17 @@ def with_finding_ids(rows: pl.DataFrame) -> pl.DataFrame:
     """Findings (DQ_FINDING_SCHEMA) from rows with CHECK_COLUMNS, one per distinct finding id."""
     if rows.is_empty():
         return pl.DataFrame(schema=DQ_FINDING_SCHEMA)
+    return as_findings(rows.with_columns(finding_id=finding_ids(rows)))
+
+
+def as_findings(rows: pl.DataFrame) -> pl.DataFrame:
+    """Findings (DQ_FINDING_SCHEMA) from rows with CHECK_COLUMNS and their finding_id, one per
+    distinct finding id, most severe first."""
+    if rows.is_empty():
+        return pl.DataFrame(schema=DQ_FINDING_SCHEMA)
     rank = {s: i for i, s in enumerate(SEVERITIES)}
     return (
-        rows.with_columns(finding_id=finding_ids(rows))
-        .select([pl.col(c).cast(t) for c, t in DQ_FINDING_SCHEMA.items()])
+        rows.select([pl.col(c).cast(t) for c, t in DQ_FINDING_SCHEMA.items()])
         .with_columns(
             document_ids=pl.col("document_ids").list.drop_nulls().list.sort(),
             claim_ids=pl.col("claim_ids").list.drop_nulls().list.sort(),
@@ -155,32 +162,100 @@ def findings_from_checks(frames: Mapping[str, pl.DataFrame]) -> pl.DataFrame:
 def store_findings(con: duckdb.DuckDBPyConnection, run_id: str, findings: pl.DataFrame,
                    carry_from: str | None = None, carry_except: list[str] | None = None
                    ) -> tuple[dict[str, int], dict[str, int]]:
-    """Store a run's findings (DQ_FINDING_SCHEMA), each marked new unless an earlier run had it, and
-    return (findings, new findings) by severity.
+    """Store a run's findings (DQ_FINDING_SCHEMA), each new unless an earlier run had it, and return
+    (findings, new findings) by severity. The run must be in `runs` (it gives the run's number).
 
-    `carry_from` names a run whose findings of the checks not in `carry_except` still hold: they are
-    copied inside DuckDB (a big warehouse's run has 100k+ of them; they never travel through Python).
+    A finding the previous run found unchanged extends that run's stretch (`dq_finding_stretches`)
+    instead of being stored again. `carry_from` names a run whose findings of the checks not in
+    `carry_except` still hold: they go on inside DuckDB, never through Python (a big warehouse's
+    run has 100k+ of them).
     """
+    (run_no,) = _run_numbers(con, [run_id])
     con.register("_run_findings", findings.select(list(DQ_FINDING_SCHEMA)))
     try:
         with db.transaction(con):
-            db.run(con, """
-                insert into dq_findings
-                    (run_id, finding_id, check_name, severity, document_ids, claim_ids, region_code, message, is_new)
-                select
-                    ?, finding_id, check_name, severity, document_ids, claim_ids, region_code, message,
-                    finding_id not in (select finding_id from dq_findings where run_id <> ?)
-                from _run_findings""", [run_id, run_id])
+            previous_no = _previous_storing_run(con, run_no)
             if carry_from is not None:
-                db.run(con, """
-                    insert into dq_findings
-                        (run_id, finding_id, check_name, severity, document_ids, claim_ids, region_code, message, is_new)
-                    select ?, finding_id, check_name, severity, document_ids, claim_ids, region_code, message, false
-                    from dq_findings
-                    where run_id = ? and check_name not in (select unnest(?::varchar[]))""",
-                       [run_id, carry_from, carry_except or []])
+                (carried_no,) = _run_numbers(con, [carry_from])
+                _carry_stretches(con, run_no, previous_no, carried_no, carry_except or [])
+            db.run(con, """
+                update dq_finding_stretches as s
+                set last_run_no = ?
+                from _run_findings as f
+                where s.last_run_no = ?
+                  and s.finding_id = f.finding_id
+                  and s.check_name = f.check_name
+                  and s.severity = f.severity
+                  and s.message = f.message
+                  and s.document_ids is not distinct from f.document_ids
+                  and s.claim_ids is not distinct from f.claim_ids
+                  and s.region_code is not distinct from f.region_code""", [run_no, previous_no])
+            db.run(con, """
+                insert into dq_finding_stretches
+                with found_before as (
+                    select finding_id, min(found_first_run_no) as found_first_run_no
+                    from dq_finding_stretches
+                    where finding_id in (select finding_id from _run_findings)
+                    group by finding_id
+                )
+                select
+                    f.finding_id, f.check_name, f.severity, f.document_ids, f.claim_ids, f.region_code, f.message,
+                    ?, ?, coalesce(found_before.found_first_run_no, ?)
+                from _run_findings as f
+                left join found_before using (finding_id)
+                where f.finding_id not in (select finding_id from dq_finding_stretches where last_run_no = ?)""",
+                   [run_no, run_no, run_no, run_no])
+            db.run(con, "update runs set findings_stored = true where run_id = ?", [run_id])
     finally:
         con.unregister("_run_findings")
-    counts = db.run(con, "select severity, count(*), count(*) filter (where is_new) "
-                         "from dq_findings where run_id = ? group by severity", [run_id])
+    counts = db.run(con, """
+        select severity, count(*), count(*) filter (where found_first_run_no = ?)
+        from dq_finding_stretches
+        where ? between first_run_no and last_run_no
+        group by severity""", [run_no, run_no])
     return {s: n for s, n, _ in counts}, {s: new for s, _, new in counts if new}
+
+
+def _run_numbers(con: duckdb.DuckDBPyConnection, run_ids: list[str]) -> list[int]:
+    numbers = dict(db.run(con, "select run_id, run_no from runs where run_id in (select unnest(?::varchar[]))",
+                          [run_ids]))
+    missing = [r for r in run_ids if numbers.get(r) is None]
+    if missing:
+        raise ValueError(f"run(s) {', '.join(missing)} not in runs (or without a run_no)")
+    return [numbers[r] for r in run_ids]
+
+
+def _previous_storing_run(con: duckdb.DuckDBPyConnection, run_no: int) -> int | None:
+    """The number of the last run before `run_no` that stored its findings."""
+    return db.run(con, "select max(run_no) from runs where findings_stored and run_no < ?", [run_no])[0][0]
+
+
+def _carry_stretches(con: duckdb.DuckDBPyConnection, run_no: int, previous_no: int | None,
+                     carried_no: int, except_checks: list[str]) -> None:
+    """The carried run's findings of the checks not in `except_checks` become run `run_no`'s: the
+    stretches that reach the previous run go on; those that stopped before it (a run in between, one
+    that died after its checks, found otherwise) start again."""
+    db.run(con, """
+        update dq_finding_stretches
+        set last_run_no = ?
+        where last_run_no = ? and first_run_no <= ?
+          and check_name not in (select unnest(?::varchar[]))""",
+           [run_no, previous_no, carried_no, except_checks])
+    db.run(con, """
+        insert into dq_finding_stretches
+        select finding_id, check_name, severity, document_ids, claim_ids, region_code, message, ?, ?, found_first_run_no
+        from dq_finding_stretches
+        where ? between first_run_no and last_run_no and last_run_no < ?
+          and check_name not in (select unnest(?::varchar[]))""",
+           [run_no, run_no, carried_no, run_no, except_checks])
+
+
+def findings_as_before(con: duckdb.DuckDBPyConnection, run_id: str) -> bool:
+    """Whether the run stored exactly the findings of the run before it that stored findings: no
+    stretch starts at this run and every one through that run goes on."""
+    (run_no,) = _run_numbers(con, [run_id])
+    previous_no = _previous_storing_run(con, run_no)
+    if previous_no is None:
+        return False
+    return db.run(con, "select count(*) = 0 from dq_finding_stretches where first_run_no = ? or last_run_no = ?",
+                  [run_no, previous_no])[0][0]

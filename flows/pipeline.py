@@ -19,6 +19,8 @@ from prefect.states import Completed
 from expectations.artifacts import publish_artifacts
 from expectations.report import write_report
 from expectations.checks import (
+    check_queries,
+    findings_as_before,
     findings_from_checks,
     reads_runs_or_clock,
     run_check_queries,
@@ -75,7 +77,8 @@ def prepare_warehouse(warehouse: Path, run_id: str, sources: list[str], kind: st
             if db.run(con, "select count(*) from localities")[0][0] == 0:
                 db.insert_new(con, "localities", localities_frame())
             db.run(con, "update runs set status = 'interrupted' where status = 'running'")
-            db.run(con, "insert into runs (run_id, started_at, status, sources, kind) values (?, now(), 'running', ?, ?)",
+            db.run(con, "insert into runs (run_id, run_no, started_at, status, sources, kind) "
+                        "select ?, coalesce(max(run_no), 0) + 1, now(), 'running', ?, ? from runs",
                    [run_id, sources, kind])
     finally:
         con.close()
@@ -107,14 +110,22 @@ def derived_version() -> str:
     return digest.hexdigest()[:16]
 
 
-def unchanged_since(con, stats: IngestStats, version: str) -> str | None:
-    """The last completed run whose findings still hold: this run added nothing and the deriving
-    code is the same. None when the checks must run."""
+def checked_before(con, run_id: str, version: str) -> str | None:
+    """The run just before this one if it completed with the same deriving code: what it validated
+    still holds, and only what was added since needs validating. None when it failed or was killed
+    (it may have loaded data it never checked) or the code changed."""
+    rows = db.run(con, """select run_id, status = 'completed' and derived_version = ? from runs
+                          where run_no < (select run_no from runs where run_id = ?)
+                          order by run_no desc limit 1""", [version, run_id])
+    return rows[0][0] if rows and rows[0][1] else None
+
+
+def unchanged_since(con, run_id: str, stats: IngestStats, version: str) -> str | None:
+    """The run just before this one when its findings and marts still hold: `checked_before`, and
+    this run added nothing. None when the checks must run."""
     if stats.documents_new or stats.rejected_new or stats.claims_new:
         return None
-    rows = db.run(con, "select run_id from runs where status = 'completed' and derived_version = ? "
-                       "order by started_at desc limit 1", [version])
-    return rows[0][0] if rows else None
+    return checked_before(con, run_id, version)
 
 
 @task(cache_policy=NO_CACHE)
@@ -127,7 +138,7 @@ def validate(warehouse: Path, run_id: str, report_dir: Path,
         version = derived_version()
         db.run(con, "update runs set derived_version = ? where run_id = ?", [version, run_id])
         docs_index = report_dir / "data-docs" / "index.html"
-        previous = unchanged_since(con, stats, version) if stats is not None and docs_index.exists() else None
+        previous = unchanged_since(con, run_id, stats, version) if stats is not None and docs_index.exists() else None
         if previous is not None:
             # the checks that read runs or the clock run again; the others' findings still hold
             live = run_check_queries(con, only=reads_runs_or_clock)
@@ -136,8 +147,11 @@ def validate(warehouse: Path, run_id: str, report_dir: Path,
                                                           carry_except=list(live))
             get_run_logger().info(f"nothing new since run {previous}: its data checks' findings carried forward")
         else:
-            findings, docs_index = run_checks(con, report_dir / "data-docs", run_id)
-            by_severity, new_by_severity = store_findings(con, run_id, findings)
+            # a run's own new data is validated; GX's findings about older claims still hold
+            before = checked_before(con, run_id, version) if stats is not None else None
+            findings, docs_index = run_checks(con, report_dir / "data-docs", run_id, checked_before=before)
+            by_severity, new_by_severity = store_findings(con, run_id, findings, carry_from=before,
+                                                          carry_except=list(check_queries()))
         return by_severity, new_by_severity, str(docs_index)
     finally:
         con.close()
@@ -157,11 +171,12 @@ def rebuild(warehouse: Path, run_id: str, extract: Extractor) -> RebuildStats:
 def finish(warehouse: Path, run_id: str, stats: IngestStats, findings: dict[str, int],
            new_findings: dict[str, int], rebuilt: RebuildStats | None = None) -> Path:
     """Record the run's figures, rebuild the marts unless nothing changed, then publish the
-    read-only snapshot."""
+    read-only snapshot, unless this run changed nothing in it but its own `runs` row (no data, the
+    same findings: republishing would copy the whole warehouse for nothing)."""
     rebuilt = rebuilt or RebuildStats()
     con = db.connect(warehouse)
     try:
-        marts_hold = not rebuilt.documents and unchanged_since(con, stats, derived_version()) is not None
+        unchanged = None if rebuilt.documents else unchanged_since(con, run_id, stats, derived_version())
         db.run(
             con,
             """update runs set finished_at = now(), status = 'completed', documents_read = ?,
@@ -173,7 +188,11 @@ def finish(warehouse: Path, run_id: str, stats: IngestStats, findings: dict[str,
              findings.get("info", 0), new_findings.get("error", 0), rebuilt.claims_removed, rebuilt.claims_changed,
              rebuilt.claims_unchanged, run_id],
         )
-        if not marts_hold:
+        snapshot = db.snapshot_path(warehouse)
+        if unchanged is not None and snapshot.exists() and findings_as_before(con, run_id):
+            get_run_logger().info(f"nothing changed since run {unchanged}: its marts and snapshot stand")
+            return snapshot
+        if unchanged is None:
             build_marts(con)
         db.run(con, "checkpoint")
     finally:

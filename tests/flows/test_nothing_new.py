@@ -18,7 +18,7 @@ def test_nothing_new_carries_the_findings_forward_and_a_new_version_checks_again
     incidents = first.query("select count(*) from incidents")
     warehouse = tmp_path / "warehouse.duckdb"
     # marks that only a run which skips the checks and the marts keeps
-    mark(warehouse, "update dq_findings set message = 'as judged before: ' || message",
+    mark(warehouse, "update dq_finding_stretches set message = 'as judged before: ' || message",
          "delete from incidents")
     second = run_flow(tmp_path, SAMPLES)
     assert second.summary.ingest.documents_new == 0
@@ -29,6 +29,16 @@ def test_nothing_new_carries_the_findings_forward_and_a_new_version_checks_again
                         [second.summary.run_id]) == [(0,)]
     assert Path(second.summary.report).exists()
 
+    snapshot = Path(second.summary.snapshot)
+    published = snapshot.stat().st_ino
+    again = run_flow(tmp_path, SAMPLES)  # nothing new and the same findings: the snapshot stands
+    assert again.summary.findings == second.summary.findings
+    assert again.query(FINDINGS, [again.summary.run_id]) == second.query(FINDINGS, [second.summary.run_id])
+    assert snapshot.stat().st_ino == published
+    assert again.query("select status from runs where run_id = ?", [again.summary.run_id]) == [("completed",)]
+    assert snapshot_runs(snapshot) == [first.summary.run_id, second.summary.run_id]
+    assert Path(again.summary.report).exists()
+
     mark(warehouse, "update runs set derived_version = 'older code'")
     third = run_flow(tmp_path, SAMPLES)  # same data, other checks: checked again, marts rebuilt
     assert third.summary.findings == first.summary.findings
@@ -37,6 +47,30 @@ def test_nothing_new_carries_the_findings_forward_and_a_new_version_checks_again
     assert third.query("select count(*) from incidents") == incidents
     assert third.query("select derived_version <> 'older code' from runs where run_id = ?",
                        [third.summary.run_id]) == [(True,)]
+    assert snapshot_runs(snapshot)[-1] == third.summary.run_id
+
+
+def test_after_a_run_that_died_the_checks_run_again(tmp_path: Path) -> None:
+    """A run killed after loading part of a dump leaves data nobody checked: the next run adds
+    nothing itself, yet it may not carry the findings of the run before the dead one."""
+    first = run_flow(tmp_path, SAMPLES)
+    warehouse = tmp_path / "warehouse.duckdb"
+    mark(warehouse, "update dq_finding_stretches set message = 'as judged before: ' || message",
+         "insert into runs (run_id, run_no, started_at, status) "
+         "select 'died', max(run_no) + 1, now(), 'interrupted' from runs")
+    second = run_flow(tmp_path, SAMPLES)
+    assert second.summary.ingest.documents_new == 0
+    assert second.query("select count(*) from dq_findings where run_id = ? and message like 'as judged before%'",
+                        [second.summary.run_id]) == [(0,)]
+    assert second.summary.findings == first.summary.findings
+
+
+def snapshot_runs(snapshot: Path) -> list[str]:
+    con = duckdb.connect(str(snapshot), read_only=True)
+    try:
+        return [run_id for (run_id,) in con.execute("select run_id from runs order by run_no").fetchall()]
+    finally:
+        con.close()
 
 
 def mark(warehouse: Path, *statements: str) -> None:

@@ -9,7 +9,7 @@ import duckdb
 import polars as pl
 import pytest
 
-from tests.unit.dq_warehouse import claim, document, place, reject, run_row, ts, warehouse
+from tests.unit.dq_warehouse import claim, document, place, reject, run_row, store_as, ts, warehouse
 from transforms.schema import DQ_FINDING_SCHEMA
 
 CHECKS_DIR = Path(__file__).resolve().parents[2] / "warehouse" / "checks"
@@ -421,19 +421,43 @@ def finding_rows(*findings: tuple[str, str, str]) -> pl.DataFrame:
 
 
 def test_stored_findings_are_new_only_the_first_time_a_run_has_them_and_carry_forward_in_sql():
-    from expectations.checks import store_findings
-
     con = warehouse()
-    assert store_findings(con, "run-1", finding_rows(("a", "c1", "error"), ("b", "c2", "warning"))) == (
+    assert store_as(con, "run-1", finding_rows(("a", "c1", "error"), ("b", "c2", "warning"))) == (
         {"error": 1, "warning": 1}, {"error": 1, "warning": 1})
-    assert store_findings(con, "run-2", finding_rows(("b", "c2", "warning"), ("c", "c2", "info"))) == (
+    assert store_as(con, "run-2", finding_rows(("b", "c2", "warning"), ("c", "c2", "info"))) == (
         {"warning": 1, "info": 1}, {"info": 1})
-    # nothing new since run-2: c1 runs again (it reads the clock), c2's findings are copied
-    counts = store_findings(con, "run-3", finding_rows(("a", "c1", "error")), carry_from="run-2", carry_except=["c1"])
+    # nothing new since run-2: c1 runs again (it reads the clock), c2's findings go on
+    counts = store_as(con, "run-3", finding_rows(("a", "c1", "error")), carry_from="run-2", carry_except=["c1"])
     assert counts == ({"error": 1, "warning": 1, "info": 1}, {})
     stored = con.sql("select finding_id, is_new from dq_findings where run_id = 'run-3' order by 1").fetchall()
     assert stored == [("a", False), ("b", False), ("c", False)]
-    assert store_findings(con, "run-4", finding_rows()) == ({}, {})
+    assert store_as(con, "run-4", finding_rows()) == ({}, {})
+    assert con.sql("select run_id, finding_id from dq_findings order by 1, 2").fetchall() == [
+        ("run-1", "a"), ("run-1", "b"), ("run-2", "b"), ("run-2", "c"), ("run-3", "a"), ("run-3", "b"), ("run-3", "c")]
+
+
+def test_a_finding_found_unchanged_run_after_run_is_stored_once():
+    con = warehouse()
+    for run_id in ("run-1", "run-2", "run-3"):
+        store_as(con, run_id, finding_rows(("a", "c1", "error"), ("b", "c2", "warning")))
+    assert con.sql("select finding_id, first_run_no, last_run_no from dq_finding_stretches order by 1").fetchall() == [
+        ("a", 1, 3), ("b", 1, 3)]
+    store_as(con, "run-4", finding_rows(("a", "c1", "error"), ("b", "c2", "warning")).with_columns(
+        message=pl.when(pl.col("finding_id") == "b").then(pl.lit("other words")).otherwise("message")))
+    assert con.sql("select finding_id, message, first_run_no, last_run_no from dq_finding_stretches "
+                   "order by 1, 3").fetchall() == [
+        ("a", "c1 a", 1, 4), ("b", "c2 b", 1, 3), ("b", "other words", 4, 4)]
+    assert con.sql("select count(*) filter (where is_new) from dq_findings where run_id = 'run-4'").fetchall() == [(0,)]
+
+
+def test_a_run_that_died_after_its_checks_keeps_its_findings_and_is_skipped_by_the_carry():
+    con = warehouse()
+    store_as(con, "run-1", finding_rows(("a", "c1", "error"), ("b", "c2", "warning")))
+    store_as(con, "run-2", finding_rows(("b", "c2", "warning"), ("d", "c2", "info")))  # then failed
+    counts = store_as(con, "run-3", finding_rows(), carry_from="run-1", carry_except=["c1"])
+    assert counts == ({"warning": 1}, {})
+    assert con.sql("select run_id, finding_id from dq_findings order by 1, 2").fetchall() == [
+        ("run-1", "a"), ("run-1", "b"), ("run-2", "b"), ("run-2", "d"), ("run-3", "b")]
 
 
 def test_finding_ids_match_finding_id_row_by_row_whatever_the_characters():

@@ -129,3 +129,25 @@ def test_documents_suite_validates_the_documents_of_the_run_only(tmp_path, monke
     assert validated["documents"] == ["new-1"]
     run_checks(con, tmp_path / "all")
     assert validated["documents"] == ["new-1", "old-1", "old-2"]
+
+
+def test_after_a_checked_run_gx_validates_what_was_added_and_its_findings_about_older_claims_hold(tmp_path):
+    from expectations.checks import check_queries
+    from tests.unit.dq_warehouse import store_as
+
+    con = warehouse([claim("old", 3, outcome="vanished")])
+    first, _ = run_checks(con, tmp_path / "run-1", "run-1")
+    store_as(con, "run-1", first)
+    con.execute("""insert into extracted_claims
+                   select * replace ('new' as claim_id, 'run-2' as run_id, 'oracle' as speaker_role,
+                                     'intercepted' as outcome, 'doc2' as document_id)
+                   from extracted_claims where claim_id = 'old'""")
+    con.execute("insert into documents select * replace ('doc2' as id, 'run-2' as first_run_id) "
+                "from documents where id = 'doc1'")
+    second, _ = run_checks(con, tmp_path / "run-2", "run-2", checked_before="run-1")
+    assert sorted(second.select("check_name", "claim_ids").rows()) == [("speaker_role_known", ["new"])]
+    sql_checks = list(check_queries())  # rerun on the whole warehouse; GX's findings are carried
+    assert store_as(con, "run-2", second, carry_from="run-1", carry_except=sql_checks) == (
+        {"error": 1, "warning": 1}, {"warning": 1})
+    assert sorted(con.sql("select check_name from dq_findings where run_id = 'run-2'").fetchall()) == [
+        ("outcome_known",), ("speaker_role_known",)]

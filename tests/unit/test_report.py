@@ -10,8 +10,8 @@ import pytest
 from expectations.artifacts import findings_table, md_text, publish_artifacts, summary_markdown
 from expectations.report import bar_chart, safe_url, write_report
 from expectations.report import load_report_data
-from tests.unit.dq_warehouse import (IMG_PAYLOAD, RUN, SCRIPT_PAYLOAD, claim, document, hostile_warehouse, ts,
-                                     warehouse)
+from tests.unit.dq_warehouse import (IMG_PAYLOAD, RUN, SCRIPT_PAYLOAD, claim, document, hostile_warehouse, store_as,
+                                     ts, warehouse)
 from warehouse import db
 
 
@@ -170,8 +170,8 @@ def test_every_check_has_a_title_in_the_report_and_a_row_in_the_readme() -> None
 
 def finding(finding_id: str, severity: str, message: str, *, is_new: bool = False, document_id: str | None = None,
             claim_id: str | None = None, check_name: str = "locality_resolved") -> dict:
-    """A dq_findings row of run-1."""
-    return {"run_id": RUN, "finding_id": finding_id, "check_name": check_name, "severity": severity,
+    """A finding of run-1 (one an earlier run found too unless `is_new`)."""
+    return {"finding_id": finding_id, "check_name": check_name, "severity": severity,
             "document_ids": [document_id] if document_id else [], "claim_ids": [claim_id] if claim_id else [],
             "region_code": "RU-KLU", "message": message, "is_new": is_new}
 
@@ -186,7 +186,7 @@ def crowded_run(monkeypatch: pytest.MonkeyPatch):
     con = warehouse([claim("shown-claim", 5, document_id="doc-of-shown-claim"),
                      claim("hidden-claim", 6, document_id="doc-of-hidden-claim")],
                     documents=[document(f"d{n}") for n in range(1, 7)])
-    db.insert_new(con, "dq_findings", pl.DataFrame([
+    findings = pl.DataFrame([
         finding("f1", "info", "msg a", is_new=True, document_id="d1", claim_id="hidden-claim"),
         finding("f6", "warning", "msg b", document_id="d6"),
         finding("f2", "warning", "msg c", document_id="d2"),
@@ -194,7 +194,9 @@ def crowded_run(monkeypatch: pytest.MonkeyPatch):
         finding("f4", "warning", "msg z", is_new=True, document_id="d4"),
         finding("f5", "error", "msg y", document_id="d5", claim_id="shown-claim"),
         finding("g1", "info", "reprint", is_new=True, check_name="reprinted_claim"),
-    ]))
+    ])
+    store_as(con, "run-0", findings.filter(~pl.col("is_new")).drop("is_new"))
+    store_as(con, RUN, findings.drop("is_new"))
     return con
 
 
