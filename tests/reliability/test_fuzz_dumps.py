@@ -207,3 +207,27 @@ def test_streamed_blocks_are_whole_lines_and_lose_nothing(content: bytes, gzippe
         assert out == b"" or out.endswith(b"\n")
         assert b"\n" not in stream.tail
     assert stream.offset == len(out) and stream.lines == out.count(b"\n") + (0 if out.endswith(b"\n") or not out else 1)
+
+
+@FUZZ
+@given(content=st.binary(max_size=300), gzipped=st.booleans(), read_size=st.integers(1, 40),
+       skipped=st.integers(0, 320), block_bytes=st.integers(1, 80))
+def test_a_resumed_stream_hashes_what_it_skips_and_hands_out_the_rest(
+        content: bytes, gzipped: bool, read_size: int, skipped: int, block_bytes: int) -> None:
+    """How a grown dump resumes: skipping what was read before gives the sha256 of exactly those
+    bytes (None when the content is shorter), and the blocks after it are the rest, whatever the
+    sizes the file is read in."""
+    import hashlib
+    from unittest import mock
+
+    raw = gzip.compress(content, mtime=0) if gzipped else content
+    with mock.patch("flows.pull._OUT", read_size), mock.patch("flows.pull._CHUNK", read_size):
+        stream = JsonLinesStream(io.BytesIO(raw), gzipped, block_bytes)
+        fingerprint = stream.skip(skipped, 0)
+        if skipped > len(content):
+            assert fingerprint is None
+            return
+        assert fingerprint == hashlib.sha256(content[:skipped]).hexdigest()
+        rest = b"".join(block for block, _ in stream.blocks())
+    assert rest == content[skipped:]
+    assert stream.fingerprint == hashlib.sha256(content).hexdigest()
