@@ -87,9 +87,11 @@ def reject_ids(rejects: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def split_known(con: duckdb.DuckDBPyConnection, documents: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+def split_known(con: duckdb.DuckDBPyConnection, documents: pl.DataFrame,
+                unwritten: pl.DataFrame | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Split documents into (new, conflicting): ids already stored with the same text are dropped,
-    ids stored with a different text are conflicts (the first version wins; the later is rejected)."""
+    ids stored with a different text are conflicts (the first version wins; the later is rejected).
+    `unwritten` (id, content_hash) are documents about to be stored: they count as stored."""
     con.register("_incoming_ids", documents.select("id", "content_hash"))
     try:
         known = db.query(
@@ -97,6 +99,9 @@ def split_known(con: duckdb.DuckDBPyConnection, documents: pl.DataFrame) -> tupl
         )
     finally:
         con.unregister("_incoming_ids")
+    if unwritten is not None and unwritten.height:
+        pending = unwritten.select("id", stored_hash="content_hash").join(documents.select("id"), on="id", how="semi")
+        known = pl.concat([known, pending.filter(~pl.col("id").is_in(known["id"].implode()))])
     if known.is_empty():
         return documents, documents.clear()
     joined = documents.join(known, on="id", how="left")
@@ -159,28 +164,52 @@ class Loader:
 # --------------------------------------------------------------------------- writing
 
 
+@dataclass
+class PreparedBlock:
+    """Parsed documents and rejects made ready to write: the new documents (with language and
+    content hash), the conflicting ones, and their extraction, started."""
+
+    documents_read: int
+    new: pl.DataFrame
+    conflicting: pl.DataFrame
+    rejects: pl.DataFrame
+    extraction: Callable[[], Extraction] = lambda: _nothing_extracted()
+
+
 def load_documents(loader: Loader, documents: pl.DataFrame, rejects: pl.DataFrame,
                    cursor: Cursor | None = None) -> IngestStats:
     """Extract and write parsed documents and rejects in one transaction, with the cursor that
     says they have been read; return what they added."""
-    con, run_id = loader.con, loader.run_id
-    stats = IngestStats(documents_read=documents.height)
-    new = conflicting = documents
-    extraction: Callable[[], Extraction] = _nothing_extracted
+    return write_block(loader, prepare_block(loader, documents, rejects), cursor)
+
+
+def prepare_block(loader: Loader, documents: pl.DataFrame, rejects: pl.DataFrame,
+                  unwritten: pl.DataFrame | None = None) -> PreparedBlock:
+    """Everything before writing: languages, content hashes, which documents are new, and their
+    extraction started (on worker processes it goes on while the caller does). Writes nothing;
+    `unwritten` are the new documents of a block prepared before and not written yet."""
+    block = PreparedBlock(documents.height, documents, documents, rejects)
     if documents.height:
         documents = detect_languages(documents).with_columns(
             content_hash=pl.col("text").map_elements(db.content_hash, return_dtype=pl.String)
         )
-        new, conflicting = split_known(con, documents)
-        new = new.unique(subset="id", keep="first", maintain_order=True)
-        if new.height:
-            extraction = start_extraction(loader.extract, new)
+        new, block.conflicting = split_known(loader.con, documents, unwritten)
+        block.new = new.unique(subset="id", keep="first", maintain_order=True)
+        if block.new.height:
+            block.extraction = start_extraction(loader.extract, block.new)
+    return block
 
+
+def write_block(loader: Loader, block: PreparedBlock, cursor: Cursor | None = None) -> IngestStats:
+    """Write a prepared block in one transaction with its cursor: its new documents, its claims
+    once extracted (a document whose extraction failed goes to `rejected` instead), its rejects."""
+    con, run_id, new = loader.con, loader.run_id, block.new
+    stats = IngestStats(documents_read=block.documents_read)
     with db.transaction(con):
         if new.height:
             # written while worker processes (if any) extract: the claims join them before the commit
             stats.documents_new = db.insert_new(con, "documents", new.with_columns(first_run_id=pl.lit(run_id)))
-        claims, places, failed, failed_ids = extraction()
+        claims, places, failed, failed_ids = block.extraction()
         if failed_ids:  # quarantined: the document goes to `rejected`, not to `documents`
             deleted = db.run(con, "delete from documents where id in (select unnest(?::varchar[])) and first_run_id = ?",
                              [failed_ids, run_id])
@@ -188,7 +217,8 @@ def load_documents(loader: Loader, documents: pl.DataFrame, rejects: pl.DataFram
         if claims.height:
             stats.claims_new = db.insert_new(con, "extracted_claims", claims.with_columns(run_id=pl.lit(run_id)))
             db.insert_new(con, "claim_places", places.unique(subset=["claim_id", "name"], keep="first"))
-        all_rejects = reject_ids(pl.concat([rejects.cast(REJECT_SCHEMA), conflict_rejects(conflicting), failed]))
+        all_rejects = reject_ids(pl.concat([block.rejects.cast(REJECT_SCHEMA), conflict_rejects(block.conflicting),
+                                            failed]))
         stats.rejected = all_rejects.height
         stats.rejected_new = db.insert_new(con, "rejected", all_rejects.with_columns(first_run_id=pl.lit(run_id)))
         if cursor is not None:
@@ -309,11 +339,21 @@ def ingest_stream(loader: Loader, origin: str, open_stream: Callable[[], JsonLin
                 stream.close()  # not what was read before: read it all again
                 stream = open_stream()
         resumed_at = stream.offset
-        for block, first_line in stream.blocks():
-            documents, rejects = parse_jsonl(block, origin, first_line=first_line)
-            del block
+        # one block behind: block n is written (and waits for its claims) only once block n + 1 is
+        # parsed and its extraction started, so worker processes never wait for the parser
+        pending: tuple[PreparedBlock, Cursor] | None = None
+        for raw, first_line in stream.blocks():
+            documents, rejects = parse_jsonl(raw, origin, first_line=first_line)
+            del raw
             cursor = replace(base, fingerprint=stream.fingerprint, bytes_read=stream.offset, lines_read=stream.lines)
-            stats.add(load_documents(loader, documents, rejects, cursor))
+            block = prepare_block(loader, documents, rejects, unwritten=pending[0].new if pending else None)
+            del documents, rejects
+            if pending is not None:
+                stats.add(write_block(loader, *pending))
+                _block_committed()
+            pending = (block, cursor)
+        if pending is not None:
+            stats.add(write_block(loader, *pending))
             _block_committed()
         end = replace(base, complete=True, fingerprint=stream.fingerprint, bytes_read=stream.offset,
                       lines_read=stream.lines)

@@ -258,3 +258,45 @@ def test_a_document_whose_extraction_fails_is_quarantined_and_costs_nothing_else
     assert rows(con, "select count(distinct document_id) from extracted_claims")[0][0] >= 4
     if deferred:
         assert extractor.submitted == 1
+
+
+class RecordingExtractor(DeferredExtractor):
+    """A deferred extractor that records when each batch is submitted and when its claims are
+    awaited, by the ids of the batch."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.events: list[tuple[str, tuple[str, ...]]] = []
+
+    def submit(self, documents):
+        ids = tuple(documents["id"].to_list())
+        self.events.append(("submit", ids))
+        result = extract_or_quarantine(documents)
+
+        def gather():
+            self.events.append(("gather", ids))
+            return result
+        return gather
+
+
+def test_blocks_are_written_one_behind_and_an_id_repeated_in_the_next_block_is_still_known(
+        con, tmp_path: Path) -> None:
+    """Block n is written once block n + 1's extraction has started (workers never wait for the
+    parser), yet an id seen in block n and again in block n + 1 is one document: the same text is
+    dropped, another text is rejected as a conflict."""
+    first, second, third = (json.loads(line) for line in articles(0, 3).decode().splitlines())
+    lines = [first, {**first, "text": "Другой текст: сбиты 5 беспилотников над Курском."}, second, third, third]
+    dump = tmp_path / "d.jsonl"
+    dump.write_text("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines), encoding="utf-8")
+    extractor = RecordingExtractor()
+    stats = ingest_source(con, str(dump), "r", extract=extractor, block_bytes=1)  # one line a block
+    assert extractor.events == [
+        ("submit", ("gen-00000",)), ("gather", ("gen-00000",)), ("submit", ("gen-00001",)),
+        ("submit", ("gen-00002",)), ("gather", ("gen-00001",)), ("gather", ("gen-00002",)),
+    ]
+    assert (stats.documents_read, stats.documents_new) == (5, 3)
+    assert rows(con, "select id from documents order by id") == [("gen-00000",), ("gen-00001",), ("gen-00002",)]
+    assert rows(con, "select reason from rejected") == [
+        ("document id 'gen-00000' was loaded before with a different text; the first version is kept",)]
+    assert rows(con, "select count(*) from documents d join extracted_claims c on c.document_id = d.id "
+                     "where d.text like 'Другой%'") == [(0,)]
