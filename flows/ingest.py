@@ -344,9 +344,11 @@ def ingest_stream(loader: Loader, origin: str, open_stream: Callable[[], JsonLin
         pending: tuple[PreparedBlock, Cursor] | None = None
         for raw, first_line in stream.blocks():
             documents, rejects = parse_jsonl(raw, origin, first_line=first_line)
+            raw_bytes = len(raw)
             del raw
             cursor = replace(base, fingerprint=stream.fingerprint, bytes_read=stream.offset, lines_read=stream.lines)
             block = prepare_block(loader, documents, rejects, unwritten=pending[0].new if pending else None)
+            _expect_more(loader.extract, documents.height, raw_bytes, (base.size_bytes or 0) - stream.offset)
             del documents, rejects
             if pending is not None:
                 stats.add(write_block(loader, *pending))
@@ -363,6 +365,15 @@ def ingest_stream(loader: Loader, origin: str, open_stream: Callable[[], JsonLin
     if 0 < resumed_at == stream.offset and stream.problem is None:
         return IngestStats(files_unchanged=1)
     return stats
+
+
+def _expect_more(extract: Extractor, documents: int, block_bytes: int, bytes_left: int) -> None:
+    """Tell an extractor that can start workers ahead (`expect`) about how many documents the rest
+    of the file holds, at this block's documents per byte (a gzipped file's bytes left are
+    compressed: it is underestimated, and workers start when the run reaches them)."""
+    expect = getattr(extract, "expect", None)
+    if expect is not None and bytes_left > 0 and block_bytes > 0:
+        expect(documents * bytes_left // block_bytes)
 
 
 def _broken_stream_rejects(origin: str, stream: JsonLinesStream) -> pl.DataFrame:

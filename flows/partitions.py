@@ -18,8 +18,11 @@ from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner
 
 from flows.ingest import Extraction, extract_or_quarantine
 from flows.settings import Settings
-from transforms.schema import CLAIM_PLACE_SCHEMA, CLAIM_SCHEMA, REJECT_SCHEMA
+from transforms.schema import CLAIM_PLACE_SCHEMA, CLAIM_SCHEMA, DOCUMENT_SCHEMA, REJECT_SCHEMA
 from transforms.sentences import mentions_drones
+
+# What a worker process extracts first, to load what extraction needs before the real partitions
+WARM_UP_TEXT = "Над Брянской областью сбиты 3 беспилотника. Над Харківщиною збито 2 дрони. 4 drones shot down."
 
 # Below this many documents a batch is not split: shipping it costs more than it saves.
 MIN_PARALLEL_DOCUMENTS = 400
@@ -81,6 +84,9 @@ class PartitionedExtractor:
         # the runner starts once the run has extracted this many pre-filtered documents itself
         self.start_after_documents = start_after_documents
         self.documents_seen = 0
+        self.documents_offered = 0  # before the pre-filter
+        self._warming: list = []  # futures of the start-up partitions
+        self._started_workers = 0
 
     def __call__(self, documents: pl.DataFrame) -> Extraction:
         return self.submit(documents)()
@@ -91,15 +97,17 @@ class PartitionedExtractor:
         here and now."""
         if self._make_runner is None:
             return _done(extract_or_quarantine(documents))
+        self.documents_offered += documents.height
         # only documents the extraction's own pre-filter would keep are worth shipping (a news
         # firehose: about one in twenty)
         documents = documents.filter(mentions_drones(pl.col("text").fill_null("")))
         self.documents_seen += documents.height
         bounds = partition_bounds(documents.height, self.partition_documents, self.workers)
-        if len(bounds) == 1 or (self._runner is None and self.documents_seen < self.start_after_documents):
+        started_now = self._runner is None and self.documents_seen >= self.start_after_documents and len(bounds) > 1
+        if started_now:
+            self._start_runner()
+        elif len(bounds) == 1 or not self.workers_ready:  # small, or workers starting up: extracted here
             return _done(extract_or_quarantine(documents))
-        if self._runner is None:
-            self._runner = self._stack.enter_context(self._make_runner())
         with _workers_use_this_api(self._runner):
             futures = [self._runner.submit(extract_partition, {"documents": documents.slice(offset, length)})
                        for offset, length in bounds]
@@ -116,6 +124,34 @@ class PartitionedExtractor:
 
         return gather
 
+    def expect(self, documents: int) -> None:
+        """About `documents` more (before the pre-filter) are coming: if that will take the run past
+        `start_after_documents`, the workers start up now, while this process goes on extracting."""
+        if self._make_runner is None or self._runner is not None or not self.documents_offered:
+            return
+        passing = self.documents_seen / self.documents_offered
+        if self.documents_seen + documents * passing >= self.start_after_documents:
+            self._start_runner()
+
+    def _start_runner(self) -> None:
+        """Start the task runner and have each worker process start up (imports, dictionaries: 10-25 s)
+        on a one-line partition, so the first real one finds them ready."""
+        self._runner = self._stack.enter_context(self._make_runner())
+        warm_up = pl.DataFrame([{"id": "warm-up", "text": WARM_UP_TEXT}], schema=DOCUMENT_SCHEMA)
+        with _workers_use_this_api(self._runner):
+            self._warming = [self._runner.submit(extract_partition.with_options(task_run_name="start-worker"),
+                                                 {"documents": warm_up}) for _ in range(self.workers)]
+        for future in self._warming:
+            future.add_done_callback(self._worker_started)
+
+    def _worker_started(self, _future: object) -> None:
+        self._started_workers += 1
+
+    @property
+    def workers_ready(self) -> bool:
+        """The runner is started and every worker has done its start-up partition."""
+        return self._runner is not None and self._started_workers >= len(self._warming)
+
     def close(self) -> None:
         self._stack.close()
 
@@ -123,7 +159,7 @@ class PartitionedExtractor:
         # Prefect pickles the running task's parameters (this extractor is one of load_source's)
         # into every partition it ships; the started runner (its process queue) stays here
         state = self.__dict__.copy()
-        state.update(_runner=None, _stack=None)
+        state.update(_runner=None, _stack=None, _warming=[], _started_workers=0)
         return state
 
     def __setstate__(self, state: dict) -> None:

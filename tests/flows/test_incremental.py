@@ -267,6 +267,10 @@ class RecordingExtractor(DeferredExtractor):
     def __init__(self) -> None:
         super().__init__()
         self.events: list[tuple[str, tuple[str, ...]]] = []
+        self.expected: list[int] = []
+
+    def expect(self, documents: int) -> None:
+        self.expected.append(documents)
 
     def submit(self, documents):
         ids = tuple(documents["id"].to_list())
@@ -295,6 +299,8 @@ def test_blocks_are_written_one_behind_and_an_id_repeated_in_the_next_block_is_s
         ("submit", ("gen-00002",)), ("gather", ("gen-00001",)), ("gather", ("gen-00002",)),
     ]
     assert (stats.documents_read, stats.documents_new) == (5, 3)
+    # after each block but the last, about how many documents the rest of the file holds
+    assert len(extractor.expected) == 4 and extractor.expected[0] >= 3 and 0 < extractor.expected[-1] <= 2
     assert rows(con, "select id from documents order by id") == [("gen-00000",), ("gen-00001",), ("gen-00002",)]
     assert rows(con, "select reason from rejected") == [
         ("document id 'gen-00000' was loaded before with a different text; the first version is kept",)]

@@ -56,3 +56,24 @@ def test_worker_processes_start_only_once_the_run_has_extracted_enough_itself() 
     assert claims.height == 450 and extractor.partitions_run == 0
     with pytest.raises(RunnerWanted):
         extractor(batch(450))  # 900 seen: worth the workers now
+
+
+def test_workers_start_up_ahead_when_the_rest_of_the_file_will_need_them() -> None:
+    """`expect` (called by the loader with the documents the rest of the file holds, before the
+    pre-filter) starts the workers while this process still extracts, if the run will reach
+    `start_after_documents`; a file ending before that never starts them."""
+    import polars as pl
+
+    from transforms.schema import DOCUMENT_SCHEMA
+
+    texts = ["Над Курской областью сбит беспилотник.", "Курс рубля вырос."]  # one in two passes
+    batch = pl.DataFrame({"id": [f"d{n}" for n in range(20)], "text": texts * 10}).with_columns(
+        [pl.lit(None, dtype=t).alias(c) for c, t in DOCUMENT_SCHEMA.items() if c not in ("id", "text")]
+    ).select(list(DOCUMENT_SCHEMA)).cast(DOCUMENT_SCHEMA)
+
+    extractor = PartitionedExtractor(_wants_runner, 20_000, 2, start_after_documents=100)
+    extractor.expect(1_000)  # nothing extracted yet: no rate to judge by
+    assert extractor(batch)[0].height == 10 and extractor.documents_seen == 10
+    extractor.expect(170)  # 10 + 85 expected: short of 100
+    with pytest.raises(RunnerWanted):
+        extractor.expect(180)  # 10 + 90: the workers will be needed
