@@ -71,7 +71,8 @@ def _workers_use_this_api(runner: TaskRunner) -> Iterator[None]:
 
 class PartitionedExtractor:
     """Extract a batch of documents (see `flows.ingest.Extractor`) on the task runner, partition
-    by partition; the runner is started the first time a batch is big enough to need it."""
+    by partition; the runner is started when the run reaches, or is expected (`expect`) to reach,
+    `start_after_documents`, and batches are extracted here until its workers are up."""
 
     def __init__(self, make_runner: Callable[[], TaskRunner] | None, partition_documents: int,
                  workers: int, start_after_documents: int = 0) -> None:
@@ -81,7 +82,7 @@ class PartitionedExtractor:
         self.partition_documents = partition_documents
         self.workers = workers
         self.partitions_run = 0
-        # the runner starts once the run has extracted this many pre-filtered documents itself
+        # the runner starts once the run has extracted (or expects to extract) this many pre-filtered documents
         self.start_after_documents = start_after_documents
         self.documents_seen = 0
         self.documents_offered = 0  # before the pre-filter
@@ -170,9 +171,10 @@ class PartitionedExtractor:
 @contextlib.contextmanager
 def partitioned_extractor(settings: Settings) -> Iterator[PartitionedExtractor]:
     """The extractor a run uses: a Dask cluster when `settings.dask_address` names one, else
-    local processes (`settings.workers`, default one per core) once the run has extracted
-    `settings.workers_after_documents` pre-filtered documents itself (starting them costs 10-25 s,
-    about what one process spends on 10,000 documents: small and incremental runs never pay it)."""
+    local processes (`settings.workers`, default one per core) once the run has extracted, or
+    expects to extract, `settings.workers_after_documents` pre-filtered documents (starting them
+    costs 10-25 s, about what one process spends on 10,000 documents: small and incremental runs
+    never pay it; big ones start them ahead and extract here until they are up)."""
     workers = settings.workers or os.cpu_count() or 1
     start_after = 0 if settings.dask_address else settings.workers_after_documents
     make_runner: Callable[[], TaskRunner] | None = None

@@ -26,5 +26,5 @@ class Settings(BaseSettings):
     block_bytes: int = 48 * 2**20
     partition_documents: int = 20_000
     workers: int | None = None  # local extraction processes (default: one per core)
-    workers_after_documents: int = 10_000  # ...started once a run has extracted this many itself
+    workers_after_documents: int = 10_000  # ...started when a run will extract this many (ahead)
     dask_address: str | None = None
