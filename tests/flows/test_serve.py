@@ -113,9 +113,10 @@ def test_serve_runs_the_pipeline_on_schedule_one_run_at_a_time(prefect_server: s
         assert len(completed) >= 1
         assert snapshot_rows(warehouse, "select id from documents order by id") == [("serve-1",), ("serve-2",)]
         assert snapshot_rows(warehouse, "select count(*) from extracted_claims")[0][0] >= 2
-        runs = flow_runs(prefect_server)
-        assert any(r["state_name"] == "Completed" for r in runs)
-        assert sum(r["state_type"] == "RUNNING" for r in runs) <= 1
+        # the snapshot is published before the run writes its report and ends: its flow run follows
+        wait_for("completed flow run", lambda: any(r["state_name"] == "Completed" for r in flow_runs(prefect_server)),
+                 60, log)
+        assert sum(r["state_type"] == "RUNNING" for r in flow_runs(prefect_server)) <= 1
 
         deployment = api(prefect_server, f"/deployments/name/dronewatch/{DEPLOYMENT}")
         assert deployment["global_concurrency_limit"]["limit"] == 1  # a due run waits for the running one
