@@ -141,10 +141,17 @@ def format_summary(summary) -> str:
         f"  claims      new {stats.claims_new}",
         f"  findings    {findings}",
         f"  warehouse   {summary.warehouse}",
-        f"  snapshot    {summary.snapshot}   <- open this one for ad-hoc SQL",
+        f"  snapshot    {summary.snapshot}   <- open this one for ad-hoc SQL{snapshot_note(summary)}",
         f"  report      {summary.report}   <- read this before trusting a number",
         f"  data docs   {summary.data_docs}",
     ])
+
+
+def snapshot_note(summary) -> str:
+    """What the summary says of a snapshot this run left as it was."""
+    if summary.snapshot_as_of is None:
+        return ""
+    return f"\n              (as published by run {summary.snapshot_as_of}: nothing changed since, so not copied again)"
 
 
 def command_run(args: argparse.Namespace) -> int:
@@ -360,7 +367,7 @@ def format_rebuild_summary(summary) -> str:
         f"changed {rebuilt.claims_changed}, unchanged {rebuilt.claims_unchanged}",
         f"  findings    {findings}",
         f"  warehouse   {summary.warehouse}",
-        f"  snapshot    {summary.snapshot}   <- open this one for ad-hoc SQL",
+        f"  snapshot    {summary.snapshot}   <- open this one for ad-hoc SQL{snapshot_note(summary)}",
         f"  report      {summary.report}   <- read this before trusting a number",
         f"  data docs   {summary.data_docs}",
     ])

@@ -56,6 +56,8 @@ class RunSummary:
     findings: dict[str, int] = field(default_factory=dict)
     new_findings: dict[str, int] = field(default_factory=dict)
     kind: str = "run"  # run or rebuild
+    # the run whose snapshot still stands, when this one changed nothing and did not copy it again
+    snapshot_as_of: str | None = None
     rebuild: RebuildStats | None = None
 
     def as_dict(self) -> dict:
@@ -169,10 +171,11 @@ def rebuild(warehouse: Path, run_id: str, extract: Extractor) -> RebuildStats:
 
 @task(cache_policy=NO_CACHE)
 def finish(warehouse: Path, run_id: str, stats: IngestStats, findings: dict[str, int],
-           new_findings: dict[str, int], rebuilt: RebuildStats | None = None) -> Path:
+           new_findings: dict[str, int], rebuilt: RebuildStats | None = None) -> tuple[Path, str | None]:
     """Record the run's figures, rebuild the marts unless nothing changed, then publish the
     read-only snapshot, unless this run changed nothing in it but its own `runs` row (no data, the
-    same findings: republishing would copy the whole warehouse for nothing)."""
+    same findings: republishing would copy the whole warehouse for nothing). Returns the snapshot
+    and, when it was left as it was, the run whose data and findings it holds unchanged."""
     rebuilt = rebuilt or RebuildStats()
     con = db.connect(warehouse)
     try:
@@ -191,13 +194,13 @@ def finish(warehouse: Path, run_id: str, stats: IngestStats, findings: dict[str,
         snapshot = db.snapshot_path(warehouse)
         if unchanged is not None and snapshot.exists() and findings_as_before(con, run_id):
             get_run_logger().info(f"nothing changed since run {unchanged}: its marts and snapshot stand")
-            return snapshot
+            return snapshot, unchanged
         if unchanged is None:
             build_marts(con)
         db.run(con, "checkpoint")
     finally:
         con.close()
-    return db.publish(warehouse)
+    return db.publish(warehouse), None
 
 
 @task(cache_policy=NO_CACHE)
@@ -273,11 +276,11 @@ def dronewatch_flow(settings: Settings | dict[str, Any]) -> RunSummary:
                 for source in settings.sources:
                     stats.add(load_source(warehouse, source, run_id, settings, extract))
             findings, new_findings, docs_index = validate(warehouse, run_id, report_dir, stats)
-            snapshot = finish(warehouse, run_id, stats, findings, new_findings)
+            snapshot, snapshot_as_of = finish(warehouse, run_id, stats, findings, new_findings)
             report_path = report(warehouse, run_id, report_dir)
     return RunSummary(run_id=run_id, warehouse=str(warehouse), snapshot=str(snapshot),
                       report_dir=str(report_dir), data_docs=docs_index, ingest=stats, report=report_path,
-                      findings=findings, new_findings=new_findings)
+                      findings=findings, new_findings=new_findings, snapshot_as_of=snapshot_as_of)
 
 
 @flow(name="dronewatch-rebuild", log_prints=True, validate_parameters=False)
@@ -295,8 +298,9 @@ def rebuild_flow(settings: Settings | dict[str, Any]) -> RunSummary:
                 rebuilt = rebuild(warehouse, run_id, extract)
             findings, new_findings, docs_index = validate(warehouse, run_id, report_dir)
             stats = IngestStats()
-            snapshot = finish(warehouse, run_id, stats, findings, new_findings, rebuilt)
+            snapshot, snapshot_as_of = finish(warehouse, run_id, stats, findings, new_findings, rebuilt)
             report_path = report(warehouse, run_id, report_dir)
     return RunSummary(run_id=run_id, warehouse=str(warehouse), snapshot=str(snapshot),
                       report_dir=str(report_dir), data_docs=docs_index, ingest=stats, report=report_path,
-                      findings=findings, new_findings=new_findings, kind="rebuild", rebuild=rebuilt)
+                      findings=findings, new_findings=new_findings, kind="rebuild", rebuild=rebuilt,
+                      snapshot_as_of=snapshot_as_of)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import duckdb
 
+from flows.cli import format_summary
 from tests.conftest import SAMPLES
 from tests.flows.conftest import run_flow
 
@@ -35,6 +36,9 @@ def test_nothing_new_carries_the_findings_forward_and_a_new_version_checks_again
     assert again.summary.findings == second.summary.findings
     assert again.query(FINDINGS, [again.summary.run_id]) == second.query(FINDINGS, [second.summary.run_id])
     assert snapshot.stat().st_ino == published
+    assert again.summary.snapshot_as_of == second.summary.run_id and second.summary.snapshot_as_of is None
+    assert f"as published by run {second.summary.run_id}" in format_summary(again.summary)
+    assert "as published by" not in format_summary(second.summary)
     assert again.query("select status from runs where run_id = ?", [again.summary.run_id]) == [("completed",)]
     assert snapshot_runs(snapshot) == [first.summary.run_id, second.summary.run_id]
     assert Path(again.summary.report).exists()
