@@ -178,18 +178,11 @@ def store_findings(con: duckdb.DuckDBPyConnection, run_id: str, findings: pl.Dat
             if carry_from is not None:
                 (carried_no,) = _run_numbers(con, [carry_from])
                 _carry_stretches(con, run_no, previous_no, carried_no, carry_except or [])
-            db.run(con, """
+            db.run(con, f"""
                 update dq_finding_stretches as s
                 set last_run_no = ?
                 from _run_findings as f
-                where s.last_run_no = ?
-                  and s.finding_id = f.finding_id
-                  and s.check_name = f.check_name
-                  and s.severity = f.severity
-                  and s.message = f.message
-                  and s.document_ids is not distinct from f.document_ids
-                  and s.claim_ids is not distinct from f.claim_ids
-                  and s.region_code is not distinct from f.region_code""", [run_no, previous_no])
+                where s.last_run_no = ? and {same_finding("s", "f")}""", [run_no, previous_no])
             db.run(con, """
                 insert into dq_finding_stretches
                 with found_before as (
@@ -214,6 +207,19 @@ def store_findings(con: duckdb.DuckDBPyConnection, run_id: str, findings: pl.Dat
         where ? between first_run_no and last_run_no
         group by severity""", [run_no, run_no])
     return {s: n for s, n, _ in counts}, {s: new for s, _, new in counts if new}
+
+
+def same_finding(a: str, b: str) -> str:
+    """SQL saying that findings `a` and `b` (aliases of relations with the DQ_FINDING_SCHEMA columns)
+    are the same finding, found alike: same id, check, severity, rows and message.
+
+    >>> same_finding("s", "f").splitlines()[0]
+    's.finding_id = f.finding_id'
+    """
+    return "\n and ".join(
+        f"{a}.{column} = {b}.{column}" if column in ("finding_id", "check_name", "severity", "message")
+        else f"{a}.{column} is not distinct from {b}.{column}"
+        for column in DQ_FINDING_SCHEMA)
 
 
 def _run_numbers(con: duckdb.DuckDBPyConnection, run_ids: list[str]) -> list[int]:

@@ -34,6 +34,7 @@ from expectations.checks import (  # noqa: F401  (re-exported: the runner's API 
     finding_ids,
     findings_from_checks,
     run_check_queries,
+    same_finding,
     with_finding_ids,
 )
 from transforms.schema import DQ_FINDING_SCHEMA
@@ -224,17 +225,10 @@ def changed_finding_ids(con: duckdb.DuckDBPyConnection, findings: pl.DataFrame, 
     """The ids of `findings` (DQ_FINDING_SCHEMA) that run `run_id` did not have as they are."""
     con.register("_found", findings.select(list(DQ_FINDING_SCHEMA)))
     try:
-        return db.query(con, """
+        return db.query(con, f"""
             select finding_id
             from _found as f
             anti join dq_findings as before
-                on before.run_id = ?
-                and before.finding_id = f.finding_id
-                and before.check_name = f.check_name
-                and before.severity = f.severity
-                and before.message = f.message
-                and before.document_ids is not distinct from f.document_ids
-                and before.claim_ids is not distinct from f.claim_ids
-                and before.region_code is not distinct from f.region_code""", [run_id])["finding_id"]
+                on before.run_id = ? and {same_finding("before", "f")}""", [run_id])["finding_id"]
     finally:
         con.unregister("_found")
