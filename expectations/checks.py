@@ -170,13 +170,13 @@ def store_findings(con: duckdb.DuckDBPyConnection, run_id: str, findings: pl.Dat
     `carry_except` still hold: they go on inside DuckDB, never through Python (a big warehouse's
     run has 100k+ of them).
     """
-    (run_no,) = _run_numbers(con, [run_id])
+    run_no = _run_no(con, run_id)
     con.register("_run_findings", findings.select(list(DQ_FINDING_SCHEMA)))
     try:
         with db.transaction(con):
             previous_no = _previous_storing_run(con, run_no)
             if carry_from is not None:
-                (carried_no,) = _run_numbers(con, [carry_from])
+                carried_no = _run_no(con, carry_from)
                 _carry_stretches(con, run_no, previous_no, carried_no, carry_except or [])
             db.run(con, f"""
                 update dq_finding_stretches as s
@@ -222,13 +222,12 @@ def same_finding(a: str, b: str) -> str:
         for column in DQ_FINDING_SCHEMA)
 
 
-def _run_numbers(con: duckdb.DuckDBPyConnection, run_ids: list[str]) -> list[int]:
-    numbers = dict(db.run(con, "select run_id, run_no from runs where run_id in (select unnest(?::varchar[]))",
-                          [run_ids]))
-    missing = [r for r in run_ids if numbers.get(r) is None]
-    if missing:
-        raise ValueError(f"run(s) {', '.join(missing)} not in runs (or without a run_no)")
-    return [numbers[r] for r in run_ids]
+def _run_no(con: duckdb.DuckDBPyConnection, run_id: str) -> int:
+    """The number of run `run_id` (`runs.run_no`); raises if the run is not in `runs`."""
+    rows = db.run(con, "select run_no from runs where run_id = ?", [run_id])
+    if not rows or rows[0][0] is None:
+        raise ValueError(f"run {run_id} not in runs (or without a run_no)")
+    return rows[0][0]
 
 
 def _previous_storing_run(con: duckdb.DuckDBPyConnection, run_no: int) -> int | None:
@@ -259,7 +258,7 @@ def _carry_stretches(con: duckdb.DuckDBPyConnection, run_no: int, previous_no: i
 def findings_as_before(con: duckdb.DuckDBPyConnection, run_id: str) -> bool:
     """Whether the run stored exactly the findings of the run before it that stored findings: no
     stretch starts at this run and every one through that run goes on."""
-    (run_no,) = _run_numbers(con, [run_id])
+    run_no = _run_no(con, run_id)
     previous_no = _previous_storing_run(con, run_no)
     if previous_no is None:
         return False

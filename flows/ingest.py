@@ -69,6 +69,11 @@ class IngestStats:
     claims_new: int = 0
     sources: list[str] = field(default_factory=list)
 
+    @property
+    def added_anything(self) -> bool:
+        """Whether the run stored a new document, reject or claim."""
+        return bool(self.documents_new or self.rejected_new or self.claims_new)
+
     def add(self, other: IngestStats) -> None:
         for name in ("files_read", "files_unchanged", "documents_read", "documents_new", "rejected",
                      "rejected_new", "claims_new"):

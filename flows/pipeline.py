@@ -125,9 +125,7 @@ def checked_before(con, run_id: str, version: str) -> str | None:
 def unchanged_since(con, run_id: str, stats: IngestStats, version: str) -> str | None:
     """The run just before this one when its findings and marts still hold: `checked_before`, and
     this run added nothing. None when the checks must run."""
-    if stats.documents_new or stats.rejected_new or stats.claims_new:
-        return None
-    return checked_before(con, run_id, version)
+    return None if stats.added_anything else checked_before(con, run_id, version)
 
 
 @task(cache_policy=NO_CACHE)
@@ -140,17 +138,16 @@ def validate(warehouse: Path, run_id: str, report_dir: Path,
         version = derived_version()
         db.run(con, "update runs set derived_version = ? where run_id = ?", [version, run_id])
         docs_index = report_dir / "data-docs" / "index.html"
-        previous = unchanged_since(con, run_id, stats, version) if stats is not None and docs_index.exists() else None
-        if previous is not None:
+        before = checked_before(con, run_id, version) if stats is not None else None  # a rebuild checks all
+        if before is not None and not stats.added_anything and docs_index.exists():
             # the checks that read runs or the clock run again; the others' findings still hold
             live = run_check_queries(con, only=reads_runs_or_clock)
             findings = with_finding_ids(findings_from_checks(live))
-            by_severity, new_by_severity = store_findings(con, run_id, findings, carry_from=previous,
+            by_severity, new_by_severity = store_findings(con, run_id, findings, carry_from=before,
                                                           carry_except=list(live))
-            get_run_logger().info(f"nothing new since run {previous}: its data checks' findings carried forward")
+            get_run_logger().info(f"nothing new since run {before}: its data checks' findings carried forward")
         else:
             # a run's own new data is validated; GX's findings about older claims still hold
-            before = checked_before(con, run_id, version) if stats is not None else None
             findings, docs_index = run_checks(con, report_dir / "data-docs", run_id, checked_before=before)
             by_severity, new_by_severity = store_findings(con, run_id, findings, carry_from=before,
                                                           carry_except=list(check_queries()))
