@@ -4,10 +4,11 @@ No Great Expectations here (importing it is slow); `expectations.runner` adds th
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -41,6 +42,54 @@ def reads_runs_or_clock(sql: str) -> bool:
     (False, True)
     """
     return bool(READS_RUNS_OR_CLOCK.search(sql))
+
+
+RECHECKED_CALL = re.compile(r"\brechecked\s*\(", re.IGNORECASE)
+
+
+def rechecks_cells(sql: str) -> bool:
+    """Whether a check can look at only the cells (region, reporting day) being rechecked: it calls
+    the `rechecked` macro (migration 0008), and then returns exactly its findings about a claim of a
+    rechecked cell; its findings about the other cells still hold.
+
+    >>> rechecks_cells("select * from claims where rechecked(region_code, day)"), rechecks_cells("select 1")
+    (True, False)
+    """
+    return bool(RECHECKED_CALL.search(sql))
+
+
+@contextlib.contextmanager
+def rechecking_cells_of(con: duckdb.DuckDBPyConnection, run_id: str) -> Iterator[None]:
+    """Inside the block, the checks run on `con` that call `rechecked` look only at the cells of the
+    claims run `run_id` added, and the temporary table `rechecked_claims` lists every claim of
+    those cells (`store_findings` carries those checks' findings about the other claims)."""
+    # the cells' columns have names no caller's column has: a macro's arguments are expanded inside
+    # its subquery, where a caller's `region_code` would otherwise bind to the cells' column
+    db.run(con, """
+        create or replace temp table rechecked_cells as
+        select distinct
+            region_code as rechecked_region,
+            reporting_day_of(window_start, window_end, published_at) as rechecked_day
+        from claims
+        where claim_id in (select claim_id from extracted_claims where run_id = ?)""", [run_id])
+    db.run(con, """
+        create or replace temp macro rechecked(region, day) as exists (
+            select 1
+            from rechecked_cells
+            where rechecked_region is not distinct from region
+                and rechecked_day is not distinct from day
+        )""")
+    db.run(con, """
+        create or replace temp table rechecked_claims as
+        select claim_id
+        from claims
+        where rechecked(region_code, reporting_day_of(window_start, window_end, published_at))""")
+    try:
+        yield
+    finally:
+        for statement in ("drop macro if exists temp.rechecked", "drop table if exists temp.rechecked_claims",
+                          "drop table if exists temp.rechecked_cells"):
+            db.run(con, statement)
 
 
 def check_description(sql: str) -> str:
@@ -160,15 +209,16 @@ def findings_from_checks(frames: Mapping[str, pl.DataFrame]) -> pl.DataFrame:
 
 
 def store_findings(con: duckdb.DuckDBPyConnection, run_id: str, findings: pl.DataFrame,
-                   carry_from: str | None = None, carry_except: list[str] | None = None
-                   ) -> tuple[dict[str, int], dict[str, int]]:
+                   carry_from: str | None = None, carry_except: list[str] | None = None,
+                   carry_unless_rechecked: list[str] | None = None) -> tuple[dict[str, int], dict[str, int]]:
     """Store a run's findings (DQ_FINDING_SCHEMA), each new unless an earlier run had it, and return
     (findings, new findings) by severity. The run must be in `runs` (it gives the run's number).
 
     A finding the previous run found unchanged extends that run's stretch (`dq_finding_stretches`)
     instead of being stored again. `carry_from` names a run whose findings of the checks not in
     `carry_except` still hold: they go on inside DuckDB, never through Python (a big warehouse's
-    run has 100k+ of them).
+    run has 100k+ of them). Of the checks in `carry_unless_rechecked`, only the findings about no
+    claim in `rechecked_claims` are carried (see `rechecking_cells_of`): the others were found again.
     """
     run_no = _run_no(con, run_id)
     con.register("_run_findings", findings.select(list(DQ_FINDING_SCHEMA)))
@@ -177,7 +227,8 @@ def store_findings(con: duckdb.DuckDBPyConnection, run_id: str, findings: pl.Dat
             previous_no = _previous_storing_run(con, run_no)
             if carry_from is not None:
                 carried_no = _run_no(con, carry_from)
-                _carry_stretches(con, run_no, previous_no, carried_no, carry_except or [])
+                _carry_stretches(con, run_no, previous_no, carried_no, carry_except or [],
+                                 carry_unless_rechecked or [])
             db.run(con, f"""
                 update dq_finding_stretches as s
                 set last_run_no = ?
@@ -236,23 +287,41 @@ def _previous_storing_run(con: duckdb.DuckDBPyConnection, run_no: int) -> int | 
 
 
 def _carry_stretches(con: duckdb.DuckDBPyConnection, run_no: int, previous_no: int | None,
-                     carried_no: int, except_checks: list[str]) -> None:
-    """The carried run's findings of the checks not in `except_checks` become run `run_no`'s: the
-    stretches that reach the previous run go on; those that stopped before it (a run in between, one
-    that died after its checks, found otherwise) start again."""
-    db.run(con, """
-        update dq_finding_stretches
-        set last_run_no = ?
-        where last_run_no = ? and first_run_no <= ?
-          and check_name not in (select unnest(?::varchar[]))""",
-           [run_no, previous_no, carried_no, except_checks])
-    db.run(con, """
-        insert into dq_finding_stretches
-        select finding_id, check_name, severity, document_ids, claim_ids, region_code, message, ?, ?, found_first_run_no
-        from dq_finding_stretches
-        where ? between first_run_no and last_run_no and last_run_no < ?
-          and check_name not in (select unnest(?::varchar[]))""",
-           [run_no, run_no, carried_no, run_no, except_checks])
+                     carried_no: int, except_checks: list[str], unless_rechecked: list[str]) -> None:
+    """The carried run's findings of the checks not in `except_checks` (and, of the checks in
+    `unless_rechecked`, not about a rechecked claim) become run `run_no`'s: the stretches that reach
+    the previous run go on; those that stopped before it (a run in between, one that died after its
+    checks, found otherwise) start again."""
+    db.run(con, "create or replace temp table _found_again (finding_id varchar)")
+    if unless_rechecked:
+        db.run(con, """
+            insert into _found_again
+            select distinct finding_id
+            from (
+                select finding_id, unnest(claim_ids) as claim_id
+                from dq_finding_stretches
+                where ? between first_run_no and last_run_no
+                    and check_name in (select unnest(?::varchar[]))
+            )
+            where claim_id in (select claim_id from rechecked_claims)""", [carried_no, unless_rechecked])
+    try:
+        db.run(con, """
+            update dq_finding_stretches
+            set last_run_no = ?
+            where last_run_no = ? and first_run_no <= ?
+              and check_name not in (select unnest(?::varchar[]))
+              and finding_id not in (select finding_id from _found_again)""",
+               [run_no, previous_no, carried_no, except_checks])
+        db.run(con, """
+            insert into dq_finding_stretches
+            select finding_id, check_name, severity, document_ids, claim_ids, region_code, message, ?, ?, found_first_run_no
+            from dq_finding_stretches
+            where ? between first_run_no and last_run_no and last_run_no < ?
+              and check_name not in (select unnest(?::varchar[]))
+              and finding_id not in (select finding_id from _found_again)""",
+               [run_no, run_no, carried_no, run_no, except_checks])
+    finally:
+        db.run(con, "drop table if exists temp._found_again")
 
 
 def findings_as_before(con: duckdb.DuckDBPyConnection, run_id: str) -> bool:

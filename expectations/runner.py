@@ -167,8 +167,9 @@ def run_checks(con: duckdb.DuckDBPyConnection, docs_dir: Path, run_id: str | Non
     With `checked_before` too (the run just before, which validated the same data but what this run
     added, with the same code), GX validates only what changed since: the claims (and their places)
     this run added, and the check rows and findings that run did not have. The findings GX made of
-    the other claims' rows are that run's, carried forward by `store_findings`. Every SQL check
-    still runs on the whole warehouse: a new claim can change findings about old ones.
+    the other claims' rows are that run's, carried forward by `store_findings`. The SQL checks run
+    on the whole warehouse (a new claim can change findings about old ones), those that recheck by
+    cell on the cells the run added claims to when called inside `rechecking_cells_of`.
     Returns (findings DQ_FINDING_SCHEMA, path of the Data Docs index.html).
     """
     docs_dir = Path(docs_dir).resolve()

@@ -23,6 +23,8 @@ from expectations.checks import (
     findings_as_before,
     findings_from_checks,
     reads_runs_or_clock,
+    rechecking_cells_of,
+    rechecks_cells,
     run_check_queries,
     store_findings,
     with_finding_ids,
@@ -146,11 +148,19 @@ def validate(warehouse: Path, run_id: str, report_dir: Path,
             by_severity, new_by_severity = store_findings(con, run_id, findings, carry_from=before,
                                                           carry_except=list(live))
             get_run_logger().info(f"nothing new since run {before}: its data checks' findings carried forward")
+        elif before is None:
+            findings, docs_index = run_checks(con, report_dir / "data-docs", run_id)
+            by_severity, new_by_severity = store_findings(con, run_id, findings)
         else:
-            # a run's own new data is validated; GX's findings about older claims still hold
-            findings, docs_index = run_checks(con, report_dir / "data-docs", run_id, checked_before=before)
-            by_severity, new_by_severity = store_findings(con, run_id, findings, carry_from=before,
-                                                          carry_except=list(check_queries()))
+            # what the run added is validated: GX's findings about older claims still hold, and so do
+            # the findings of the checks that recheck by cell about the cells the run added no claim to
+            by_cell = [name for name, sql in check_queries().items() if rechecks_cells(sql)]
+            with rechecking_cells_of(con, run_id):
+                findings, docs_index = run_checks(con, report_dir / "data-docs", run_id, checked_before=before)
+                by_severity, new_by_severity = store_findings(
+                    con, run_id, findings, carry_from=before,
+                    carry_except=[name for name in check_queries() if name not in by_cell],
+                    carry_unless_rechecked=by_cell)
         return by_severity, new_by_severity, str(docs_index)
     finally:
         con.close()

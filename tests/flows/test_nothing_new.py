@@ -93,3 +93,21 @@ def carried(finding: tuple) -> tuple:
     if check == "rejected_records":
         return finding_id, check, severity, message.replace("(1 in the latest run)", "(0 in the latest run)")
     return finding_id, check, severity, "as judged before: " + message
+
+
+def test_a_run_that_adds_documents_finds_what_a_run_on_everything_at_once_finds(tmp_path: Path) -> None:
+    """The second run validates what it added (GX on its claims, the checks that recheck by cell on
+    the cells of its claims) and carries the rest: its findings are those of one run on all of it."""
+    from expectations.checks import check_queries, reads_runs_or_clock
+
+    about_runs = [name for name, sql in check_queries().items() if reads_runs_or_clock(sql)]
+    data_findings = ("select finding_id, check_name, severity, message from dq_findings "
+                     "where run_id = ? and check_name not in (select unnest(?::varchar[])) order by finding_id")
+    channels = [SAMPLES / "telegram-governor-channel", SAMPLES / "telegram-mod-channel"]
+    run_flow(tmp_path / "growing", SAMPLES / "news")
+    grown = run_flow(tmp_path / "growing", SAMPLES / "news", *channels)
+    assert grown.summary.ingest.claims_new > 0
+    at_once = run_flow(tmp_path / "at-once", SAMPLES / "news", *channels)
+    found = grown.query(data_findings, [grown.summary.run_id, about_runs])
+    assert found == at_once.query(data_findings, [at_once.summary.run_id, about_runs])
+    assert {"speakers_disagree", "reprinted_claim"} <= {check for _, check, _, _ in found}

@@ -115,6 +115,19 @@ def warehouse(
     return con
 
 
+def add_claims(con: duckdb.DuckDBPyConnection, run_id: str, claims: Iterable[dict[str, Any]]) -> None:
+    """Claims a later run `run_id` extracted, with their documents made as `warehouse` makes them."""
+    claims = list(claims)
+    docs = {row["document_id"]: document(row["document_id"], text=f"text of {row['document_id']}",
+                                         source=row["source"], published_at=row["published_at"],
+                                         first_run_id=run_id) for row in claims}
+    db.insert_new(con, "documents", pl.DataFrame(list(docs.values()),
+                                                 schema_overrides={"published_at": UTC_TS, "record_no": pl.Int64}))
+    extracted = [{**{k: v for k, v in row.items() if k not in ("source", "published_at")}, "claim_no": n,
+                  "run_id": run_id} for n, row in enumerate(claims)]
+    db.insert_new(con, "extracted_claims", pl.DataFrame(extracted, schema={**CLAIM_SCHEMA, "run_id": pl.String}))
+
+
 # --- a warehouse whose dumps attack the report ----------------------------------------------------
 
 SCRIPT_PAYLOAD = "<script>window.__pwned=1;document.title='PWNED'</script>"

@@ -9,7 +9,7 @@ import duckdb
 import polars as pl
 import pytest
 
-from tests.unit.dq_warehouse import claim, document, place, reject, run_row, store_as, ts, warehouse
+from tests.unit.dq_warehouse import add_claims, claim, document, place, reject, run_row, store_as, ts, warehouse
 from transforms.schema import DQ_FINDING_SCHEMA
 
 CHECKS_DIR = Path(__file__).resolve().parents[2] / "warehouse" / "checks"
@@ -458,6 +458,45 @@ def test_a_run_that_died_after_its_checks_keeps_its_findings_and_is_skipped_by_t
     assert counts == ({"warning": 1}, {})
     assert con.sql("select run_id, finding_id from dq_findings order by 1, 2").fetchall() == [
         ("run-1", "a"), ("run-1", "b"), ("run-2", "b"), ("run-2", "d"), ("run-3", "b")]
+
+
+def test_checks_rechecked_by_cell_and_the_findings_carried_are_what_a_full_check_finds():
+    from expectations.checks import (check_queries, findings_from_checks, rechecking_cells_of, rechecks_cells,
+                                     run_check_queries, with_finding_ids)
+
+    def sql_findings(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+        return with_finding_ids(findings_from_checks(run_check_queries(con)))
+
+    week = {"window_start": ts("2026-11-15 00:00"), "window_end": ts("2026-11-22 06:00")}  # reported on the 22nd
+    mayor = {"speaker": "Mayor of Kaluga", "speaker_role": "city_head", "document_id": "city", "source": "city"}
+    con = warehouse([
+        claim("a", 11, region_code="RU-KLU", **NIGHT), governor("b", 6, **EARLY),  # Kaluga, the 20th
+        claim("week", 40, region_code="RU-KLU", **mayor, **week),
+        claim("m", 12, region_code="RU-BRY"), claim("w", 12, region_code="RU-BRY", document_id="news1",  # Bryansk
+                                                     published_at=ts("2026-11-20 09:00")),
+        governor("g", 14, region_code="RU-BRY", speaker="Bryansk governor", document_id="gov-bry"),
+    ])
+    store_as(con, "run-1", sql_findings(con))
+    add_claims(con, "run-2", [
+        # an earlier retelling of the governor's figure: the statement's first claim changes
+        governor("b-early", 6, document_id="gov-early", published_at=ts("2026-11-20 05:00"), **EARLY),
+        # a new speaker on the 21st, compared with the mayor's week reported on the 22nd (another cell)
+        claim("n", 30, region_code="RU-KLU", speaker="Kaluga police", speaker_role="police", document_id="police",
+              window_start=ts("2026-11-21 01:00"), window_end=ts("2026-11-21 05:00")),
+    ])
+    by_cell = [name for name, sql in check_queries().items() if rechecks_cells(sql)]
+    assert by_cell == ["reprinted_claim", "speakers_disagree"]
+    with rechecking_cells_of(con, "run-2"):
+        rechecked = run_check_queries(con)
+        store_as(con, "run-2", with_finding_ids(findings_from_checks(rechecked)), carry_from="run-1",
+                 carry_except=[name for name in check_queries() if name not in by_cell], carry_unless_rechecked=by_cell)
+    assert set(rechecked["speakers_disagree"]["region_code"]) == {"RU-KLU"}  # Bryansk was not looked at again
+    assert ["n", "week"] in rechecked["speakers_disagree"]["claim_ids"].to_list()
+    full = sql_findings(con)  # outside the block every cell is checked again
+    assert set(full["region_code"]) >= {"RU-BRY", "RU-KLU"}
+    stored = con.sql("select finding_id, check_name, severity, message from dq_findings where run_id = 'run-2'").pl()
+    assert stored.sort("finding_id").rows() == full.select(stored.columns).sort("finding_id").rows()
+    assert "retold by 1 more document(s)" in " ".join(full["message"])
 
 
 def test_finding_ids_match_finding_id_row_by_row_whatever_the_characters():

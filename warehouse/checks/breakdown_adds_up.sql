@@ -10,8 +10,7 @@ with all_claims as (
         published_at,
         speaker_key(speaker_role, speaker, region_code) as speaker_key,
         coalesce(is_total, false) as is_total,
-        cast(timezone('UTC', coalesce(greatest(window_end - interval 1 microsecond, window_start), published_at)) as date)
-            as reporting_day,
+        reporting_day_of(window_start, window_end, published_at) as reporting_day,
         parent_claim_id,
         region_code,
         outcome,

@@ -1,6 +1,8 @@
 -- One row (info) per statement retold by more than one document: the same speaker (by the speaker_key
 -- macro), region, outcome, count and reporting day. A reprint is one claim with
 -- several documents, not corroboration: speakers_disagree and the report count it once.
+-- Rechecked by cell (the rechecked macro, migration 0008): a statement's claims share its region and
+-- reporting day; a run that added claims to some cells looks only at those.
 with claim_rows as (
     select
         claim_id,
@@ -15,11 +17,11 @@ with claim_rows as (
         coalesce(is_cumulative, false) as is_cumulative,
         region_code,
         coalesce(weapon, 'drone') as weapon,
-        cast(timezone('UTC', coalesce(greatest(window_end - interval 1 microsecond, window_start), published_at)) as date)
-            as reporting_day,
+        reporting_day_of(window_start, window_end, published_at) as reporting_day,
         span_start
     from claims
     where count is not null and outcome is not null
+        and rechecked(region_code, reporting_day_of(window_start, window_end, published_at))
 ),
 
 statements as (

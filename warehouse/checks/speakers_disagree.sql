@@ -7,6 +7,9 @@
 -- A statement is one speaker's count for one region, place, outcome and reporting day: outlets
 -- retelling it (reprints, see reprinted_claim) add documents, not speakers. The earliest claim
 -- speaks for it; its window is the first known window among its claims.
+-- Rechecked by cell (the rechecked macro, migration 0008): a statement's claims share its region and
+-- reporting day, and a pair changes only when one of its statements does, so a run that added claims
+-- to some cells pairs only the statements of those cells (with any other) and keeps the other findings.
 -- Window logic: a count over a window nested inside another speaker's longer window may be smaller,
 -- never larger. Larger is a contradiction (error, a warning when a count is only a bound); smaller
 -- is explainable (info); unknown or partly overlapping windows are undecidable (warning).
@@ -29,8 +32,7 @@ with claim_rows as (
         window_start,
         window_end,
         window_start is not null and window_end is not null as window_known,
-        cast(timezone('UTC', coalesce(greatest(window_end - interval 1 microsecond, window_start), published_at)) as date)
-            as reporting_day,
+        reporting_day_of(window_start, window_end, published_at) as reporting_day,
         span_start,
         quote
     from claims
@@ -58,7 +60,8 @@ statements as (
         first(window_end order by not window_known, published_at nulls last, document_id, span_start, claim_id)
             as window_end,
         bool_or(window_known) as window_known,
-        list_sort(list_distinct(list(document_id))) as document_ids
+        list_sort(list_distinct(list(document_id))) as document_ids,
+        rechecked(region_code, reporting_day) as rechecked
     from claim_rows
     group by all
 ),
@@ -84,17 +87,21 @@ buckets as (
             ).list_transform(lambda d: 'day:' || cast(d as varchar)),
             document_ids.list_transform(lambda d: 'doc:' || d)
         )) as bucket,
-        concat_ws('|', region_code, outcome, weapon, is_total, is_cumulative, coalesce(place_key, '-')) as scope
+        concat_ws('|', region_code, outcome, weapon, is_total, is_cumulative, coalesce(place_key, '-')) as scope,
+        rechecked
     from statements
 ),
 
 candidates as (
-    select distinct a.claim_id as claim_a, b.claim_id as claim_b
+    -- each pair once, ordered by claim id, with a rechecked statement on the left (every statement
+    -- is, unless the run rechecks only some cells)
+    select distinct least(a.claim_id, b.claim_id) as claim_a, greatest(a.claim_id, b.claim_id) as claim_b
     from buckets as a
     inner join buckets as b
         on a.scope = b.scope
         and a.bucket = b.bucket
-        and a.claim_id < b.claim_id
+        and a.claim_id <> b.claim_id
+    where a.rechecked and (a.claim_id < b.claim_id or not b.rechecked)
 ),
 
 pairs as (
