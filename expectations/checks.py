@@ -4,11 +4,10 @@ No Great Expectations here (importing it is slow); `expectations.runner` adds th
 """
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -42,54 +41,6 @@ def reads_runs_or_clock(sql: str) -> bool:
     (False, True)
     """
     return bool(READS_RUNS_OR_CLOCK.search(sql))
-
-
-RECHECKED_CALL = re.compile(r"\brechecked\s*\(", re.IGNORECASE)
-
-
-def rechecks_cells(sql: str) -> bool:
-    """Whether a check can look at only the cells (region, reporting day) being rechecked: it calls
-    the `rechecked` macro (migration 0008), and then returns exactly its findings about a claim of a
-    rechecked cell; its findings about the other cells still hold.
-
-    >>> rechecks_cells("select * from claims where rechecked(region_code, day)"), rechecks_cells("select 1")
-    (True, False)
-    """
-    return bool(RECHECKED_CALL.search(sql))
-
-
-@contextlib.contextmanager
-def rechecking_cells_of(con: duckdb.DuckDBPyConnection, run_id: str) -> Iterator[None]:
-    """Inside the block, the checks run on `con` that call `rechecked` look only at the cells of the
-    claims run `run_id` added, and the temporary table `rechecked_claims` lists every claim of
-    those cells (`store_findings` carries those checks' findings about the other claims)."""
-    # the cells' columns have names no caller's column has: a macro's arguments are expanded inside
-    # its subquery, where a caller's `region_code` would otherwise bind to the cells' column
-    db.run(con, """
-        create or replace temp table rechecked_cells as
-        select distinct
-            region_code as rechecked_region,
-            reporting_day_of(window_start, window_end, published_at) as rechecked_day
-        from claims
-        where claim_id in (select claim_id from extracted_claims where run_id = ?)""", [run_id])
-    db.run(con, """
-        create or replace temp macro rechecked(region, day) as exists (
-            select 1
-            from rechecked_cells
-            where rechecked_region is not distinct from region
-                and rechecked_day is not distinct from day
-        )""")
-    db.run(con, """
-        create or replace temp table rechecked_claims as
-        select claim_id
-        from claims
-        where rechecked(region_code, reporting_day_of(window_start, window_end, published_at))""")
-    try:
-        yield
-    finally:
-        for statement in ("drop macro if exists temp.rechecked", "drop table if exists temp.rechecked_claims",
-                          "drop table if exists temp.rechecked_cells"):
-            db.run(con, statement)
 
 
 def check_description(sql: str) -> str:

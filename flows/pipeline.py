@@ -23,8 +23,6 @@ from expectations.checks import (
     findings_as_before,
     findings_from_checks,
     reads_runs_or_clock,
-    rechecking_cells_of,
-    rechecks_cells,
     run_check_queries,
     store_findings,
     with_finding_ids,
@@ -38,6 +36,7 @@ from flows.settings import Settings
 from transforms.places import localities_frame, regions_frame
 from transforms.schema import REJECT_SCHEMA
 from warehouse import db
+from warehouse.cells import rechecking_cells_of, rechecks_cells
 from warehouse.marts import build_marts
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -179,14 +178,16 @@ def rebuild(warehouse: Path, run_id: str, extract: Extractor) -> RebuildStats:
 @task(cache_policy=NO_CACHE)
 def finish(warehouse: Path, run_id: str, stats: IngestStats, findings: dict[str, int],
            new_findings: dict[str, int], rebuilt: RebuildStats | None = None) -> tuple[Path, str | None]:
-    """Record the run's figures, rebuild the marts unless nothing changed, then publish the
-    read-only snapshot, unless this run changed nothing in it but its own `runs` row (no data, the
-    same findings: republishing would copy the whole warehouse for nothing). Returns the snapshot
-    and, when it was left as it was, the run whose data and findings it holds unchanged."""
+    """Record the run's figures, rebuild the marts unless nothing changed (by cell when `validate`
+    rechecked by cell), then publish the read-only snapshot, unless this run changed nothing in it
+    but its own `runs` row (no data, the same findings: republishing would copy the whole warehouse
+    for nothing). Returns the snapshot and, when it was left as it was, the run whose data and
+    findings it holds unchanged."""
     rebuilt = rebuilt or RebuildStats()
     con = db.connect(warehouse)
     try:
-        unchanged = None if rebuilt.documents else unchanged_since(con, run_id, stats, derived_version())
+        version = derived_version()
+        unchanged = None if rebuilt.documents else unchanged_since(con, run_id, stats, version)
         db.run(
             con,
             """update runs set finished_at = now(), status = 'completed', documents_read = ?,
@@ -203,7 +204,10 @@ def finish(warehouse: Path, run_id: str, stats: IngestStats, findings: dict[str,
             get_run_logger().info(f"nothing changed since run {unchanged}: its marts and snapshot stand")
             return snapshot, unchanged
         if unchanged is None:
-            build_marts(con)
+            # after a completed run of the same code only the cells this run added claims to change
+            before = None if rebuilt.documents else checked_before(con, run_id, version)
+            with rechecking_cells_of(con, run_id) if before else contextlib.nullcontext():
+                build_marts(con, by_cell=before is not None)
         db.run(con, "checkpoint")
     finally:
         con.close()

@@ -174,6 +174,11 @@ def replace_rows(con: duckdb.DuckDBPyConnection, table: str, key: str, frame: pl
         con.unregister(view)
 
 
+def tables(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """The names of the tables and views of the connection's database."""
+    return {name for (name,) in run(con, "select table_name from information_schema.tables")}
+
+
 def query(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> pl.DataFrame:
     """Run one query and read its whole result (DuckDB 2.0 streams results: never leave one unread)."""
     return con.sql(sql, params=params or None).pl()

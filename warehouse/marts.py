@@ -1,7 +1,9 @@
 """Build the marts: every `warehouse/marts/NN_name.sql` becomes the table `name`, in NN order.
 
 A mart's SQL reads the `claims` view and the marts numbered before it; each file's header says what
-one row is. Marts are rebuilt whole at the end of every run, so they never drift from the claims.
+one row is. Marts are rebuilt at the end of every run that changed the claims, so they never drift
+from them: whole, or, after a run that added claims to some cells, those cells' rows of the marts
+that are rebuilt by cell (claim_lineage, statements) and the other marts whole.
 """
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from pathlib import Path
 import duckdb
 
 from warehouse import db
+from warehouse.cells import rechecks_cells
 
 MARTS_DIR = db.MARTS_DIR
 _MART_FILE = re.compile(r"^(\d{2})_([a-z][a-z0-9_]*)\.sql$")
@@ -36,13 +39,23 @@ def mart_names(marts_dir: Path = MARTS_DIR) -> list[str]:
     return [name for name, _ in mart_files(marts_dir)]
 
 
-def build_marts(con: duckdb.DuckDBPyConnection, marts_dir: Path = MARTS_DIR) -> list[str]:
-    """(Re)create every mart as a table, all in one transaction; return their names in build order."""
+def build_marts(con: duckdb.DuckDBPyConnection, marts_dir: Path = MARTS_DIR, by_cell: bool = False) -> list[str]:
+    """(Re)create every mart as a table, all in one transaction; return their names in build order.
+
+    `by_cell` (inside `warehouse.cells.rechecking_cells_of`, on marts built from the claims before
+    the rechecked cells changed): a mart that is rebuilt by cell (its query calls `rechecked`) has
+    its rows of the rechecked cells replaced, and keeps the others; the other marts are rebuilt whole.
+    """
     built = []
+    present = db.tables(con)
     with db.transaction(con):
         for name, path in mart_files(marts_dir):
             sql = path.read_text(encoding="utf-8").strip().rstrip(";")
-            db.run(con, f"create or replace table {name} as\n{sql}")
+            if by_cell and rechecks_cells(sql) and name in present:
+                db.run(con, f"delete from {name} where rechecked(region_code, reporting_day)")
+                db.run(con, f"insert into {name} by name\n{sql}")
+            else:
+                db.run(con, f"create or replace table {name} as\n{sql}")
             built.append(name)
     return built
 
@@ -58,7 +71,7 @@ def export_tables(con: duckdb.DuckDBPyConnection, out_dir: Path, fmt: str = "par
     """
     if fmt not in EXPORT_FORMATS:
         raise ValueError(f"export format must be one of {', '.join(EXPORT_FORMATS)}, not {fmt!r}")
-    present = {row[0] for row in db.run(con, "select table_name from information_schema.tables")}
+    present = db.tables(con)
     names = [name for name in ["claims", *mart_names()] if name in present]
     out_dir.mkdir(parents=True, exist_ok=True)
     options = "format parquet, compression zstd" if fmt == "parquet" else "format csv, header true"

@@ -461,8 +461,8 @@ def test_a_run_that_died_after_its_checks_keeps_its_findings_and_is_skipped_by_t
 
 
 def test_checks_rechecked_by_cell_and_the_findings_carried_are_what_a_full_check_finds():
-    from expectations.checks import (check_queries, findings_from_checks, rechecking_cells_of, rechecks_cells,
-                                     run_check_queries, with_finding_ids)
+    from expectations.checks import check_queries, findings_from_checks, run_check_queries, with_finding_ids
+    from warehouse.cells import rechecking_cells_of, rechecks_cells
 
     def sql_findings(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
         return with_finding_ids(findings_from_checks(run_check_queries(con)))

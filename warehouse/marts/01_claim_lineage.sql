@@ -24,6 +24,9 @@
 -- other claim repeats a count already seen and is a `reprint` of that version's first claim.
 -- is_current: the claim carries the statement's latest version. Superseded claims stay here,
 -- queryable, with superseded_by_claim_id naming the correction that replaced them.
+--
+-- Rebuilt by cell: a statement's claims share one region and reporting day (its cell, see the
+-- rechecked macro, migration 0008), so a run that added claims to some cells rebuilds only their rows.
 with claims as (
     select
         claim_id,
@@ -53,6 +56,7 @@ with claims as (
         window_start is not null and window_end is not null
             and window_end - window_start > interval 30 hours as is_multi_day
     from claims
+    where rechecked(region_code, reporting_day_of(window_start, window_end, published_at))
 ),
 
 placed as (

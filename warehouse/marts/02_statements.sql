@@ -4,8 +4,11 @@
 -- count, current_claim_id: the latest version's figure and the claim that first carried it; reprints
 -- and superseded versions are not counted again but are listed in claim_ids / document_ids, so every
 -- claim behind the figure stays reachable.
+-- Rebuilt by cell, like claim_lineage: a run that added claims to some cells rebuilds only their rows.
 with lineage as (
-    select * from claim_lineage
+    select *
+    from claim_lineage
+    where rechecked(region_code, reporting_day)
 ),
 
 history as (
