@@ -155,9 +155,11 @@ def snapshot_note(summary) -> str:
 
 
 def command_run(args: argparse.Namespace) -> int:
-    from flows.pipeline import dronewatch_flow
+    from flows.pipeline import import_gx_in_background, dronewatch_flow
     from flows.settings import Settings
     from warehouse.db import WarehouseBusy
+
+    import_gx_in_background()  # while Prefect's temporary server starts
 
     settings = Settings(
         **({"sources": args.sources} if args.sources else {}),
@@ -374,9 +376,11 @@ def format_rebuild_summary(summary) -> str:
 
 
 def command_rebuild(args: argparse.Namespace) -> int:
-    from flows.pipeline import rebuild_flow
+    from flows.pipeline import import_gx_in_background, rebuild_flow
     from flows.settings import Settings
     from warehouse.db import WarehouseBusy
+
+    import_gx_in_background()  # while Prefect's temporary server starts
 
     if not Path(args.warehouse).exists():
         print(f"dronewatch: no warehouse at {args.warehouse}; run `dronewatch run` first", file=sys.stderr)
