@@ -7,8 +7,10 @@ be worth shipping to a worker is extracted in this process, and no worker is sta
 """
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
+import sys
 from collections.abc import Callable, Iterator
 
 import polars as pl
@@ -32,6 +34,21 @@ MIN_PARALLEL_DOCUMENTS = 400
 def extract_partition(documents: pl.DataFrame) -> Extraction:
     """Claims of one partition of documents: (claims, places, rejects, quarantined ids)."""
     return extract_or_quarantine(documents)
+
+
+def leave_without_teardown() -> None:
+    """Initializer of a worker process: when it ends, it runs the exit handlers registered after
+    this one (Prefect's flushes: they run first), then leaves without tearing its interpreter down
+    (freeing Prefect, polars, the gazetteer: about 1 s, for which the run waits at the end of
+    loading, 1.5 s at 1M)."""
+    atexit.register(_exit_now)
+
+
+def _exit_now() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    os._exit(0)
 
 
 def partition_bounds(n: int, partition_documents: int, workers: int) -> list[tuple[int, int]]:
@@ -185,7 +202,7 @@ def partitioned_extractor(settings: Settings) -> Iterator[PartitionedExtractor]:
             return DaskTaskRunner(address=settings.dask_address)
     elif workers > 1:  # one core: worker processes would only add their start-up
         def make_runner() -> TaskRunner:
-            return ProcessPoolTaskRunner(max_workers=workers)
+            return ProcessPoolTaskRunner(max_workers=workers, initializer=leave_without_teardown)
     extractor = PartitionedExtractor(make_runner, settings.partition_documents, workers, start_after)
     try:
         yield extractor

@@ -77,3 +77,36 @@ def test_workers_start_up_ahead_when_the_rest_of_the_file_will_need_them() -> No
     extractor.expect(170)  # 10 + 85 expected: short of 100
     with pytest.raises(RunnerWanted):
         extractor.expect(180)  # 10 + 90: the workers will be needed
+
+
+def test_a_worker_leaves_after_the_exit_handlers_registered_after_it_without_tearing_down(tmp_path):
+    """`leave_without_teardown` skips only the interpreter's teardown: exit handlers registered
+    later (Prefect's, once tasks run) still run, buffered output is written, the status is 0, and
+    nothing is freed object by object (a finalizer of a global never runs)."""
+    import subprocess
+    import sys
+    import textwrap
+
+    from tests.conftest import PROJECT_ROOT
+
+    marker = tmp_path / "flushed"
+    code = textwrap.dedent(f"""
+        import atexit, sys
+        from flows.partitions import leave_without_teardown
+
+        class FreedAtTeardown:
+            def __del__(self):
+                sys.stdout.write(" and torn down")
+
+        kept = FreedAtTeardown()
+        leave_without_teardown()
+        atexit.register(lambda: open({str(marker)!r}, "w").write("later handler ran"))
+        sys.stdout.write("buffered output")
+        sys.exit(0)
+    """)
+    done = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120)
+    assert (done.returncode, done.stdout) == (0, "buffered output")
+    assert marker.read_text() == "later handler ran"
+    plain = subprocess.run([sys.executable, "-c", code.replace("leave_without_teardown()", "")], cwd=PROJECT_ROOT,
+                           capture_output=True, text=True, timeout=120)
+    assert plain.stdout == "buffered output and torn down"  # what the initializer spares a worker
