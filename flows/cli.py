@@ -155,7 +155,7 @@ def snapshot_note(summary) -> str:
 
 
 def command_run(args: argparse.Namespace) -> int:
-    from flows.pipeline import import_gx_in_background, dronewatch_flow
+    from flows.pipeline import dronewatch_flow, import_gx_in_background
     from flows.settings import Settings
     from warehouse.db import WarehouseBusy
 

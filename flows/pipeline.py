@@ -136,7 +136,7 @@ GX_SIDE = "expectations.runner"  # the validation's Great Expectations side: 6-7
 def import_gx_in_background() -> threading.Thread:
     """Start importing the validation's Great Expectations side on a thread, so that it overlaps
     Prefect's temporary server start and the load (on another core) instead of coming before them:
-    a command-line run on the samples takes 6 s less. `validate` imports it anyway (waiting for this
+    a command-line run on the samples takes 3-5 s less. `validate` imports it anyway (waiting for this
     import if it is still going; an import that failed here is simply tried again there)."""
     def load() -> None:
         with contextlib.suppress(BaseException):
@@ -172,13 +172,13 @@ def validate(warehouse: Path, run_id: str, report_dir: Path,
         else:
             # what the run added is validated: GX's findings about older claims still hold, and so do
             # the findings of the checks that recheck by cell about the cells the run added no claim to
-            by_cell = [name for name, sql in check_queries().items() if rechecks_cells(sql)]
+            queries = check_queries()
+            by_cell = [name for name, sql in queries.items() if rechecks_cells(sql)]
             with rechecking_cells_of(con, run_id):
                 findings, docs_index = run_checks(con, report_dir / "data-docs", run_id, checked_before=before)
                 by_severity, new_by_severity = store_findings(
                     con, run_id, findings, carry_from=before,
-                    carry_except=[name for name in check_queries() if name not in by_cell],
-                    carry_unless_rechecked=by_cell)
+                    carry_except=[name for name in queries if name not in by_cell], carry_unless_rechecked=by_cell)
         return by_severity, new_by_severity, str(docs_index)
     finally:
         con.close()

@@ -29,9 +29,9 @@ def rechecks_cells(sql: str) -> bool:
 
 @contextlib.contextmanager
 def rechecking_cells_of(con: duckdb.DuckDBPyConnection, run_id: str) -> Iterator[None]:
-    """Inside the block, the checks run on `con` that call `rechecked` look only at the cells of the
-    claims run `run_id` added, and the temporary table `rechecked_claims` lists every claim of
-    those cells (`store_findings` carries those checks' findings about the other claims)."""
+    """Inside the block, the checks and marts run on `con` that call `rechecked` look only at the
+    cells of the claims run `run_id` added, and the temporary table `rechecked_claims` lists every
+    claim of those cells (`store_findings` carries those checks' findings about the other claims)."""
     # the cells' columns have names no caller's column has: a macro's arguments are expanded inside
     # its subquery, where a caller's `region_code` would otherwise bind to the cells' column
     db.run(con, """

@@ -43,8 +43,9 @@ def build_marts(con: duckdb.DuckDBPyConnection, marts_dir: Path = MARTS_DIR, by_
     """(Re)create every mart as a table, all in one transaction; return their names in build order.
 
     `by_cell` (inside `warehouse.cells.rechecking_cells_of`, on marts built from the claims before
-    the rechecked cells changed): a mart that is rebuilt by cell (its query calls `rechecked`) has
-    its rows of the rechecked cells replaced, and keeps the others; the other marts are rebuilt whole.
+    the rechecked cells changed): a mart that is rebuilt by cell (its query calls `rechecked`; its
+    rows have region_code and reporting_day) has its rows of the rechecked cells replaced and keeps
+    the others; the other marts are rebuilt whole.
     """
     built = []
     present = db.tables(con)
