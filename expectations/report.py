@@ -274,40 +274,43 @@ def load_report_data(con: duckdb.DuckDBPyConnection, run_id: str) -> ReportData:
                (select count(*) from rejected where first_run_id = $run) as rejected_new""".replace("$run", "?"),
         [run_id, run_id, run_id],
     ).to_dicts()[0]
-    statements = _independent_statements_sql()
-    headline["agreements"] = db.query(
-        con,
-        f"""with statements as ({statements})
-            select count(*) as agreements
-            from statements as a
-            inner join statements as b
-                on a.speaker_key < b.speaker_key
-                and a.region_code = b.region_code
-                and a.place_key is not distinct from b.place_key
-                and a.outcome = b.outcome
-                and a.count = b.count
-                and a.reporting_day = b.reporting_day""",
-    )["agreements"][0]
-    by_day = db.query(
-        con,
-        f"""select reporting_day as category, speaker_role, sum(count) as drones
-            from ({statements}) where reporting_day is not null
-            group by all order by category desc, speaker_role limit 1000""",
-    )
-    days = sorted(set(by_day["category"].to_list()), reverse=True)[:MAX_CHART_DAYS]
-    by_day = by_day.filter(pl.col("category").is_in(days)).sort("category", "speaker_role")
-    by_region = db.query(
-        con,
-        f"""with sums as (
-                select region_code as category, speaker_role, sum(count) as drones
-                from ({statements}) group by all
-            ),
-            ranked as (
-                select category, max(drones) as top from sums group by category
-                order by top desc, category limit {MAX_CHART_REGIONS}
-            )
-            select sums.* from sums join ranked using (category) order by ranked.top desc, category, speaker_role""",
-    )
+    # the charts and the agreement count read the statements once (1M: three passes over `claims` were 0.2 s)
+    db.run(con, f"create or replace temp table report_statements as {_independent_statements_sql()}")
+    try:
+        headline["agreements"] = db.query(
+            con,
+            """select count(*) as agreements
+                from report_statements as a
+                inner join report_statements as b
+                    on a.speaker_key < b.speaker_key
+                    and a.region_code = b.region_code
+                    and a.place_key is not distinct from b.place_key
+                    and a.outcome = b.outcome
+                    and a.count = b.count
+                    and a.reporting_day = b.reporting_day""",
+        )["agreements"][0]
+        by_day = db.query(
+            con,
+            """select reporting_day as category, speaker_role, sum(count) as drones
+                from report_statements where reporting_day is not null
+                group by all order by category desc, speaker_role limit 1000""",
+        )
+        days = sorted(set(by_day["category"].to_list()), reverse=True)[:MAX_CHART_DAYS]
+        by_day = by_day.filter(pl.col("category").is_in(days)).sort("category", "speaker_role")
+        by_region = db.query(
+            con,
+            f"""with sums as (
+                    select region_code as category, speaker_role, sum(count) as drones
+                    from report_statements group by all
+                ),
+                ranked as (
+                    select category, max(drones) as top from sums group by category
+                    order by top desc, category limit {MAX_CHART_REGIONS}
+                )
+                select sums.* from sums join ranked using (category) order by ranked.top desc, category, speaker_role""",
+        )
+    finally:
+        db.run(con, "drop table if exists temp.report_statements")
     return ReportData(run_id, run, headline, finding_counts, shown_findings, claims, documents, rejected,
                       by_day.with_columns(pl.col("category").cast(pl.String)), by_region)
 
