@@ -312,13 +312,17 @@ def test_rejected_records_are_one_info_finding_per_reason():
                 reject("b.jsonl", 2, "document id 'x' was loaded before with a different text; the first version is kept")]
     runs = [run_row("run-0", ts("2026-11-19 00:00")), run_row("run-1", ts("2026-11-20 00:00"))]
     found = run_check(warehouse(rejected=rejected, runs=runs), "rejected_records").sort("finding_key")
-    assert found.select("severity", "finding_key", "rejected_count", "rejected_new").rows() == [
+    assert found.select("severity", "finding_key", "rejected_count", "rejected_by_latest").rows() == [
         ("info", "document id '…' was loaded before with a different text; the first version is kept", 1, 1),
         ("info", "empty text", 1, 1),
         ("info", "invalid JSON", 2, 1),
     ]
-    assert found["message"][2] == ('2 record(s) rejected as "invalid JSON" (1 in the latest run); '
-                                   "e.g. a.jsonl:4, a.jsonl:9")
+    message = ('2 record(s) rejected as "invalid JSON" (1 by run-1, the latest run that rejected any); '
+               "e.g. a.jsonl:4, a.jsonl:9")
+    assert found["message"][2] == message
+    # a later run that rejects nothing leaves the findings as they were (no new snapshot for them)
+    runs.append(run_row("run-2", ts("2026-11-21 00:00")))
+    assert run_check(warehouse(rejected=rejected, runs=runs), "rejected_records").sort("finding_key").equals(found)
     assert run_check(warehouse(), "rejected_records").is_empty()
 
 
@@ -334,7 +338,12 @@ def volume_history(latest: dict[str, int]) -> duckdb.DuckDBPyConnection:
 def test_a_source_whose_volume_dropped_is_a_warning():
     found = run_check(volume_history({"wire": 1, "gov": 5, "new": 3}), "source_volume_dropped")
     assert found.select("severity", "latest_documents", "average_documents").rows() == [("warning", 1, 10.0)]
-    assert "source 'wire' added 1 document(s) in the latest run against 10.0 on average" in found["message"][0]
+    assert "source 'wire' added 1 document(s) in run run-4, the latest that added any, against 10.0 on average" \
+        in found["message"][0]
+    # a later run that adds nothing keeps the alarm as it was (and the snapshot as published)
+    dropped = volume_history({"wire": 1, "gov": 5, "new": 3})
+    dropped.execute("insert into runs (run_id, started_at, status) values ('run-5', '2026-11-25', 'completed')")
+    assert run_check(dropped, "source_volume_dropped").equals(found)
     steady = volume_history({"wire": 9, "gov": 6})
     nothing_new = volume_history({})  # an unchanged dump re-read: no run added anything
     for con in (steady, nothing_new):
