@@ -219,8 +219,10 @@ def finish(warehouse: Path, run_id: str, stats: IngestStats, findings: dict[str,
              rebuilt.claims_unchanged, run_id],
         )
         snapshot = db.snapshot_path(warehouse)
-        if unchanged is not None and snapshot.exists() and findings_as_before(con, run_id):
+        if unchanged is not None and snapshot.exists() and published(con, unchanged) \
+                and findings_as_before(con, run_id):
             get_run_logger().info(f"nothing changed since run {unchanged}: its marts and snapshot stand")
+            db.run(con, "update runs set published = true where run_id = ?", [run_id])
             return snapshot, unchanged
         if unchanged is None:
             # after a completed run of the same code only the cells this run added claims to change
@@ -230,7 +232,20 @@ def finish(warehouse: Path, run_id: str, stats: IngestStats, findings: dict[str,
         db.run(con, "checkpoint")
     finally:
         con.close()
-    return db.publish(warehouse), None
+    snapshot = db.publish(warehouse)
+    con = db.connect(warehouse)
+    try:
+        db.run(con, "update runs set published = true where run_id = ?", [run_id])
+    finally:
+        con.close()
+    return snapshot, None
+
+
+def published(con, run_id: str) -> bool:
+    """Whether the snapshot holds run `run_id`'s data and findings (`runs.published`): not so for a
+    run that recorded itself completed and died while copying the warehouse."""
+    rows = db.run(con, "select coalesce(published, false) from runs where run_id = ?", [run_id])
+    return bool(rows and rows[0][0])
 
 
 @task(cache_policy=NO_CACHE)
