@@ -58,7 +58,7 @@ class RunSummary:
     findings: dict[str, int] = field(default_factory=dict)
     new_findings: dict[str, int] = field(default_factory=dict)
     kind: str = "run"  # run or rebuild
-    # the run whose snapshot still stands, when this one changed nothing and did not copy it again
+    # the run that copied the snapshot still standing, when this one changed nothing and did not copy it
     snapshot_as_of: str | None = None
     rebuild: RebuildStats | None = None
 
@@ -200,8 +200,7 @@ def finish(warehouse: Path, run_id: str, stats: IngestStats, findings: dict[str,
     """Record the run's figures, rebuild the marts unless nothing changed (by cell when `validate`
     rechecked by cell), then publish the read-only snapshot, unless this run changed nothing in it
     but its own `runs` row (no data, the same findings: republishing would copy the whole warehouse
-    for nothing). Returns the snapshot and, when it was left as it was, the run whose data and
-    findings it holds unchanged."""
+    for nothing). Returns the snapshot and, when it was left as it was, the run that copied it."""
     rebuilt = rebuilt or RebuildStats()
     con = db.connect(warehouse)
     try:
@@ -219,11 +218,11 @@ def finish(warehouse: Path, run_id: str, stats: IngestStats, findings: dict[str,
              rebuilt.claims_unchanged, run_id],
         )
         snapshot = db.snapshot_path(warehouse)
-        if unchanged is not None and snapshot.exists() and published(con, unchanged) \
-                and findings_as_before(con, run_id):
-            get_run_logger().info(f"nothing changed since run {unchanged}: its marts and snapshot stand")
-            db.run(con, "update runs set published = true where run_id = ?", [run_id])
-            return snapshot, unchanged
+        standing = published_by(con, unchanged) if unchanged is not None and snapshot.exists() else None
+        if standing is not None and findings_as_before(con, run_id):
+            get_run_logger().info(f"nothing changed since run {unchanged}: its marts and the snapshot stand")
+            db.run(con, "update runs set published_by = ? where run_id = ?", [standing, run_id])
+            return snapshot, standing
         if unchanged is None:
             # after a completed run of the same code only the cells this run added claims to change
             before = None if rebuilt.documents else checked_before(con, run_id, version)
@@ -235,17 +234,17 @@ def finish(warehouse: Path, run_id: str, stats: IngestStats, findings: dict[str,
     snapshot = db.publish(warehouse)
     con = db.connect(warehouse)
     try:
-        db.run(con, "update runs set published = true where run_id = ?", [run_id])
+        db.run(con, "update runs set published_by = run_id where run_id = ?", [run_id])
     finally:
         con.close()
     return snapshot, None
 
 
-def published(con, run_id: str) -> bool:
-    """Whether the snapshot holds run `run_id`'s data and findings (`runs.published`): not so for a
-    run that recorded itself completed and died while copying the warehouse."""
-    rows = db.run(con, "select coalesce(published, false) from runs where run_id = ?", [run_id])
-    return bool(rows and rows[0][0])
+def published_by(con, run_id: str) -> str | None:
+    """The run whose copy the snapshot was when run `run_id` ended (`runs.published_by`); None when
+    that run recorded itself completed and died while copying the warehouse."""
+    rows = db.run(con, "select published_by from runs where run_id = ?", [run_id])
+    return rows[0][0] if rows else None
 
 
 @task(cache_policy=NO_CACHE)

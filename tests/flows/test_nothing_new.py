@@ -42,6 +42,8 @@ def test_nothing_new_carries_the_findings_forward_and_a_new_version_checks_again
     assert again.query("select status from runs where run_id = ?", [again.summary.run_id]) == [("completed",)]
     assert snapshot_runs(snapshot) == [first.summary.run_id, second.summary.run_id]
     assert Path(again.summary.report).exists()
+    fourth = run_flow(tmp_path, SAMPLES)  # names the run that copied the snapshot, not the one before
+    assert fourth.summary.snapshot_as_of == second.summary.run_id and snapshot.stat().st_ino == published
 
     mark(warehouse, "update runs set derived_version = 'older code'")
     third = run_flow(tmp_path, SAMPLES)  # same data, other checks: checked again, marts rebuilt

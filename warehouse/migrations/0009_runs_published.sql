@@ -1,5 +1,5 @@
--- Whether the snapshot holds a run's data and findings: the run copied the warehouse to it, or
--- changed nothing and left standing a snapshot that already held the same. A run that records
--- itself completed and dies while copying leaves it unset, so the next run publishes again even if
--- it changes nothing itself.
-alter table runs add column published boolean;
+-- The run whose copy of the warehouse the snapshot is, as each run left it: the run itself when it
+-- copied the warehouse; when it changed nothing and left the snapshot standing, the run that copied
+-- it. NULL for a run that recorded itself completed and died while copying: the next run copies
+-- again, even if it changes nothing itself.
+alter table runs add column published_by varchar;
