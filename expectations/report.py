@@ -161,8 +161,7 @@ def _independent_statements_sql() -> str:
             coalesce(cast(locality_id as varchar), lower(locality)) as place_key,
             outcome,
             count,
-            cast(timezone('UTC', coalesce(greatest(window_end - interval 1 microsecond, window_start),
-                                          published_at)) as date) as reporting_day
+            reporting_day_of(window_start, window_end, published_at) as reporting_day
         from claims
         where outcome in ({outcomes}) and count is not null and count > 0 and region_code is not null
             and not coalesce(is_total, false) and not coalesce(is_cumulative, false)

@@ -62,7 +62,7 @@ with claims as (
 placed as (
     select
         *,
-        cast(timezone('UTC', reported_at) as date) as reporting_day,
+        reporting_day_of(window_start, window_end, published_at) as reporting_day,  -- the day of reported_at
         case
             when reported_at is null then null
             when is_multi_day then timezone('UTC', cast(cast(timezone('UTC', window_start) as date) as timestamp))
