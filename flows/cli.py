@@ -8,6 +8,8 @@ import shutil
 import sys
 from pathlib import Path
 
+from flows.reaper import watch_descendants
+
 # Before Prefect or GX is imported: no telemetry, no progress bars, quiet logs unless asked.
 QUIET_ENVIRONMENT = {
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
@@ -159,6 +161,7 @@ def command_run(args: argparse.Namespace) -> int:
     from flows.settings import Settings
     from warehouse.db import WarehouseBusy
 
+    watch_descendants()  # Prefect's temporary server and the workers stop with this process, even on kill -9
     import_gx_in_background()  # while Prefect's temporary server starts
 
     settings = Settings(
@@ -380,6 +383,7 @@ def command_rebuild(args: argparse.Namespace) -> int:
     from flows.settings import Settings
     from warehouse.db import WarehouseBusy
 
+    watch_descendants()
     import_gx_in_background()  # while Prefect's temporary server starts
 
     if not Path(args.warehouse).exists():
@@ -413,6 +417,7 @@ def command_serve(args: argparse.Namespace) -> int:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, stop)
+    watch_descendants()  # the local Prefect server and the flow runs stop with serve, even on kill -9
     schedule = f"cron '{args.cron}'" if args.cron else f"every {args.interval:g} s"
     try:
         with contextlib.ExitStack() as stack:
