@@ -439,10 +439,9 @@ def command_serve(args: argparse.Namespace) -> int:
                       flush=True)
             print(f"dronewatch serve: deployment 'dronewatch/{args.name}' runs {schedule} on "
                   f"{len(settings.sources)} source(s) into {settings.warehouse}; Ctrl-C stops", flush=True)
-            try:
-                serve(settings, cron=args.cron, interval=args.interval, name=args.name)
-            except KeyboardInterrupt:
-                pass
+            serve(settings, cron=args.cron, interval=args.interval, name=args.name)
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM, whenever it comes (while the server starts too)
+        pass
     finally:  # also when Prefect's own SIGTERM handler exits before its runner has started
         print("dronewatch serve: stopped", flush=True)
     return EXIT_OK

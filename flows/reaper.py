@@ -4,11 +4,13 @@
 local Prefect server. The command's exit handlers stop them, but `kill -9` or the kernel's OOM
 killer run no handler: the server was left running, holding its port and a few hundred MB.
 
-`watch_descendants()` starts a small watcher process (this file, standard library only). It notes
-the command's descendants twice a second and reads a pipe from the command; the pipe closes when
-the command's process ends, however it ends. Then it stops the descendants it last saw that still
-run (SIGTERM, SIGKILL after a grace period). A process is recognised by its pid and start time, so a
-pid the system has since given to another process is left alone. Linux only (it reads /proc);
+`watch_descendants()` marks the command's environment (DRONEWATCH_WATCHER=<token>, inherited by
+everything it starts from then on) and starts a small watcher process (this file, standard library
+only) that reads a pipe from the command; the pipe closes when the command's process ends, however
+it ends. Then the watcher stops every process that carries the token, and the command's
+descendants it noted twice a second (for a child started with an environment of its own):
+SIGTERM, SIGKILL after a grace period. A process is recognised by its pid and start time, so a pid
+the system has since given to another process is left alone. Linux only (it reads /proc);
 elsewhere the watcher does nothing.
 """
 from __future__ import annotations
@@ -19,10 +21,13 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 POLL_SECONDS = 0.5
 GRACE_SECONDS = 5.0
+
+MARKER = "DRONEWATCH_WATCHER"
 
 _watcher: subprocess.Popen | None = None
 
@@ -34,10 +39,13 @@ def watch_descendants() -> subprocess.Popen | None:
         return _watcher
     if not Path("/proc/self/stat").exists():
         return None
+    token = f"{os.getpid()}-{uuid.uuid4().hex}"
+    os.environ[MARKER] = token  # before anything else starts: whatever starts later carries it
     # -I -S: no site-packages, no environment; its own session: a signal to the command's
     # process group does not take it too
-    _watcher = subprocess.Popen([sys.executable, "-I", "-S", __file__], stdin=subprocess.PIPE,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    _watcher = subprocess.Popen([sys.executable, "-I", "-S", __file__, str(os.getpid()), token],
+                                stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                start_new_session=True)
     return _watcher
 
 
@@ -55,14 +63,17 @@ def _stat(pid: int) -> tuple[int, str] | None:
     return int(fields[1]), fields[19].decode()
 
 
+def _processes() -> list[int]:
+    return [int(entry) for entry in os.listdir("/proc") if entry.isdigit()]
+
+
 def descendants(root: int) -> dict[int, str]:
     """The processes below `root`, children's children included: pid -> start time."""
     children: dict[int, list[tuple[int, str]]] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            stat = _stat(int(entry))
-            if stat is not None:
-                children.setdefault(stat[0], []).append((int(entry), stat[1]))
+    for pid in _processes():
+        stat = _stat(pid)
+        if stat is not None:
+            children.setdefault(stat[0], []).append((pid, stat[1]))
     found: dict[int, str] = {}
     todo = [root]
     while todo:
@@ -70,6 +81,22 @@ def descendants(root: int) -> dict[int, str]:
             if pid not in found:
                 found[pid] = started
                 todo.append(pid)
+    return found
+
+
+def carrying(token: str) -> dict[int, str]:
+    """The processes whose environment holds DRONEWATCH_WATCHER=<token>: pid -> start time."""
+    entry = f"\0{MARKER}={token}\0".encode()
+    found: dict[int, str] = {}
+    for pid in _processes():
+        try:
+            with open(f"/proc/{pid}/environ", "rb") as handle:
+                environ = b"\0" + handle.read() + b"\0"
+        except OSError:  # gone, or another user's
+            continue
+        stat = _stat(pid) if entry in environ else None
+        if stat is not None:
+            found[pid] = stat[1]
     return found
 
 
@@ -103,19 +130,20 @@ def _signal(pid: int, signum: int) -> None:
         pass
 
 
-def main() -> None:
-    command = os.getppid()
-    me = os.getpid()
+def main(command: int, token: str) -> None:
     seen: dict[int, str] = {}
-    while True:
+    while os.getppid() == command:
         ready, _, _ = select.select([0], [], [], POLL_SECONDS)
         if ready and not os.read(0, 4096):
             break  # the pipe closed: the command's process has ended
-        if os.getppid() != command:
-            break  # reparented: the command is gone (the pipe closes too; this is a second guard)
-        seen = {pid: started for pid, started in descendants(command).items() if pid != me}
+        below = descendants(command)
+        if os.getppid() == command:  # the command was alive for the whole scan
+            seen = below
+    seen.update(carrying(token))
+    for pid in (os.getpid(), command):
+        seen.pop(pid, None)
     stop(seen)
 
 
 if __name__ == "__main__":
-    main()
+    main(int(sys.argv[1]), sys.argv[2])

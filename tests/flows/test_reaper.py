@@ -77,10 +77,12 @@ def test_stop_kills_what_ignores_sigterm_after_the_grace_period() -> None:
         reap(proc)
 
 
-@pytest.mark.parametrize("ending", ["SIGKILL", "exit"])
-def test_a_command_that_ends_takes_its_children_with_it(ending: str) -> None:
-    """The command starts the watcher and two children (one ignores SIGTERM, one has a child of its
-    own), then is killed outright or exits without stopping them: all of them stop."""
+@pytest.mark.parametrize("ending, wait", [("SIGKILL", 1.5), ("exit", 1.5), ("SIGKILL", 0.0)])
+def test_a_command_that_ends_takes_its_children_with_it(ending: str, wait: float) -> None:
+    """The command starts the watcher and three children: one ignores SIGTERM, one has a child of
+    its own, one gets an environment of its own (no token: only the watcher's notes of the command's
+    descendants find it). Then it is killed outright or exits without stopping them: they all stop.
+    Killed at once, before the watcher can have noted anything, the token still finds the others."""
     command = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
         import os, signal, subprocess, sys, time
         from flows.reaper import watch_descendants
@@ -89,20 +91,33 @@ def test_a_command_that_ends_takes_its_children_with_it(ending: str) -> None:
         nested = subprocess.Popen([sys.executable, "-c", "import subprocess, sys, time; "
                                    "c = subprocess.Popen({SLEEPER!r}); print(c.pid, flush=True); time.sleep(120)"],
                                   stdout=subprocess.PIPE, text=True)
+        loner = subprocess.Popen({SLEEPER!r}, env={{"PATH": os.environ.get("PATH", "")}})
         inner = int(nested.stdout.readline())
-        print(watcher.pid, stubborn.pid, nested.pid, inner, flush=True)
-        time.sleep(1.5)  # the watcher notes its descendants twice a second
+        print(watcher.pid, loner.pid, stubborn.pid, nested.pid, inner, flush=True)
+        time.sleep({wait})  # the watcher notes the descendants twice a second
         if {ending!r} == "SIGKILL":
             os.kill(os.getpid(), signal.SIGKILL)
         os._exit(0)  # no clean-up at all
     """)], stdout=subprocess.PIPE, text=True, cwd=Path(__file__).resolve().parents[2])
-    watcher, *started = (int(p) for p in command.stdout.readline().split())
+    watcher, loner, *marked = (int(p) for p in command.stdout.readline().split())
     command.wait(timeout=30)
+    expected = marked + ([loner] if wait else [])
     try:
-        for pid in started:
-            assert gone(pid, within=reaper.GRACE_SECONDS + 5), f"process {pid} outlived the command"
+        for pid in expected:
+            assert gone(pid, within=reaper.GRACE_SECONDS + 10), f"process {pid} outlived the command"
         assert gone(watcher, within=5)
     finally:
-        for pid in started:
+        for pid in [loner, *marked]:
             if reaper._stat(pid) is not None:
                 os.kill(pid, signal.SIGKILL)
+
+
+def test_the_token_finds_the_processes_started_after_it_only() -> None:
+    token = "test-" + os.urandom(8).hex()
+    marked = subprocess.Popen(SLEEPER, env={**os.environ, reaper.MARKER: token})
+    other = subprocess.Popen(SLEEPER, env={**os.environ, reaper.MARKER: token + "x"})
+    try:
+        assert set(reaper.carrying(token)) == {marked.pid}
+    finally:
+        for p in (marked, other):
+            reap(p)

@@ -177,3 +177,20 @@ def test_serve_without_prefect_api_url_starts_its_own_server_and_stops_it(tmp_pa
     with pytest.raises(urllib.error.URLError):
         urllib.request.urlopen(f"{api_url}/health", timeout=5)
 
+
+
+def test_serve_stopped_while_its_local_server_starts_exits_cleanly(tmp_path: Path) -> None:
+    """SIGTERM (or Ctrl-C) before the deployment is served: status 0 and "stopped", not a
+    KeyboardInterrupt escaping with status -2."""
+    log = tmp_path / "serve.log"
+    serve = start([sys.executable, "-m", "flows.cli", "serve", "--cron", "0 0 1 1 *", "--name", DEPLOYMENT,
+                   "--warehouse", str(tmp_path / "var" / "warehouse.duckdb"), "--report-dir", str(tmp_path / "reports")],
+                  log, serve_environment())
+    try:
+        wait_for("the server starting", lambda: "starting a local Prefect server" in log.read_text(errors="replace")
+                 or None, 120, log)
+        os.killpg(serve.pid, signal.SIGTERM)
+        assert serve.wait(60) == 0, log.read_text(errors="replace")
+    finally:
+        stop_process_group(serve)
+    assert log.read_text(errors="replace").rstrip().endswith("dronewatch serve: stopped")
