@@ -23,7 +23,7 @@ STUBBORN = [sys.executable, "-c",
 def gone(pid: int, within: float) -> bool:
     deadline = time.monotonic() + within
     while time.monotonic() < deadline:
-        if not reaper.still_running({pid: reaper._stat(pid)[1]} if reaper._stat(pid) else {}):
+        if reaper._stat(pid) is None:
             return True
         time.sleep(0.05)
     return False
