@@ -125,6 +125,7 @@ def validate(
     """
     index_columns = result_format.get("unexpected_index_column_names", []) if isinstance(result_format, dict) else []
     frame = frame.select(columns_read(suite, frame.columns, index_columns))
+    frame = frame.with_columns(pl.col(c).str.slice(0, 1) for c in nullness_only(suite, frame, index_columns))
     datasource = context.data_sources.get("dronewatch")
     batch = datasource.add_dataframe_asset(name=frame_name).add_batch_definition_whole_dataframe(frame_name)
     suite = context.suites.add(suite)
@@ -138,6 +139,26 @@ def validate(
         checkpoint_result = checkpoint.run(batch_parameters={"dataframe": _to_pandas(frame)})
     (result,) = checkpoint_result.run_results.values()
     return result
+
+
+def nullness_only(suite: gx.ExpectationSuite, frame: pl.DataFrame, index_columns: list[str] = ()) -> list[str]:
+    """The text columns of `frame` the suite only tests for nulls: GX needs their first character
+    at most (nulls stay null, empty texts empty), not 500,000 messages of a big warehouse.
+
+    >>> suite = gx.ExpectationSuite(name="s", expectations=[gx.expectations.ExpectColumnValuesToNotBeNull(column="m"),
+    ...     gx.expectations.ExpectColumnValuesToBeUnique(column="k"), gx.expectations.ExpectColumnValuesToNotBeNull(column="k")])
+    >>> nullness_only(suite, pl.DataFrame({"k": ["a"], "m": ["a long message"], "n": [1]}))
+    ['m']
+    """
+    kinds: dict[str, set[str]] = {}
+    for expectation in suite.expectations:
+        kwargs = expectation.configuration.kwargs
+        for key in ("column", "column_A", "column_B"):
+            if key in kwargs:
+                kinds.setdefault(kwargs[key], set()).add(expectation.expectation_type)
+    return [c for c, kind in kinds.items()
+            if kind == {"expect_column_values_to_not_be_null"} and c not in index_columns
+            and frame.schema.get(c) == pl.String]
 
 
 def columns_read(suite: gx.ExpectationSuite, columns: list[str], index_columns: list[str] = ()) -> list[str]:
