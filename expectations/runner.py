@@ -150,15 +150,20 @@ def nullness_only(suite: gx.ExpectationSuite, frame: pl.DataFrame, index_columns
     >>> nullness_only(suite, pl.DataFrame({"k": ["a"], "m": ["a long message"], "n": [1]}))
     ['m']
     """
+    return [c for c, kinds in _expectations_by_column(suite).items()
+            if kinds == {"expect_column_values_to_not_be_null"} and c not in index_columns
+            and frame.schema.get(c) == pl.String]
+
+
+def _expectations_by_column(suite: gx.ExpectationSuite) -> dict[str, set[str]]:
+    """The columns the suite's expectations read, each with the types of expectation reading it."""
     kinds: dict[str, set[str]] = {}
     for expectation in suite.expectations:
         kwargs = expectation.configuration.kwargs
         for key in ("column", "column_A", "column_B"):
             if key in kwargs:
                 kinds.setdefault(kwargs[key], set()).add(expectation.expectation_type)
-    return [c for c, kind in kinds.items()
-            if kind == {"expect_column_values_to_not_be_null"} and c not in index_columns
-            and frame.schema.get(c) == pl.String]
+    return kinds
 
 
 def columns_read(suite: gx.ExpectationSuite, columns: list[str], index_columns: list[str] = ()) -> list[str]:
@@ -169,10 +174,7 @@ def columns_read(suite: gx.ExpectationSuite, columns: list[str], index_columns: 
     >>> columns_read(suite, ["a", "b", "c"], ["c"]), columns_read(gx.ExpectationSuite(name="t"), ["a", "b"])
     (['b', 'c'], ['a'])
     """
-    wanted = set(index_columns)
-    for expectation in suite.expectations:
-        kwargs = expectation.configuration.kwargs
-        wanted.update(kwargs[key] for key in ("column", "column_A", "column_B") if key in kwargs)
+    wanted = set(index_columns) | set(_expectations_by_column(suite))
     read = [c for c in columns if c in wanted]
     return read or list(columns[:1])
 
@@ -197,15 +199,24 @@ def run_checks(con: duckdb.DuckDBPyConnection, docs_dir: Path, run_id: str | Non
     docs_dir.mkdir(parents=True, exist_ok=True)
     scoped = run_id is not None and checked_before is not None
 
+    context = gx_context(docs_dir)
+    context.data_sources.add_pandas("dronewatch")
+    # the documents first, while nothing else is held: GX needs ~450 bytes a row beside the frame
+    # (a 2M-document first run: +850 MiB)
+    documents = con.sql(
+        "select id, url, first_run_id from documents"  # the suite's columns: no text (see documents_suite)
+        + (" where first_run_id = ?" if run_id is not None else ""),
+        params=[run_id] if run_id is not None else None,
+    ).pl()
+    validate(context, "documents", documents, suites.documents_suite())
+    del documents
+
     check_frames = run_check_queries(con)
     run_claims = " where claim_id in (select claim_id from extracted_claims where run_id = ?)" if scoped else ""
     claims = db.query(con, "select * from claims" + run_claims, [run_id] if scoped else None)
     claim_places = db.query(con, "select * from claim_places" + run_claims, [run_id] if scoped else None)
     region_codes = con.sql("select code from regions").pl()["code"].to_list()
     db.release_memory(con)  # what the check queries kept, before the frames go through pandas and GX
-
-    context = gx_context(docs_dir)
-    context.data_sources.add_pandas("dronewatch")
 
     claims_suite = suites.claims_suite(region_codes)
     claims_result = validate(
@@ -214,13 +225,6 @@ def run_checks(con: duckdb.DuckDBPyConnection, docs_dir: Path, run_id: str | Non
     )
     validate(context, "claim_places", claim_places, suites.claim_places_suite())
     del claims, claim_places  # each frame is let go once validated: the peak is this task's
-    documents = con.sql(
-        "select id, url, first_run_id from documents"  # the suite's columns: no text (see documents_suite)
-        + (" where first_run_id = ?" if run_id is not None else ""),
-        params=[run_id] if run_id is not None else None,
-    ).pl()
-    validate(context, "documents", documents, suites.documents_suite())
-    del documents
 
     check_rows = findings_from_checks(check_frames)
     del check_frames
