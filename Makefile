@@ -6,7 +6,7 @@ UV := $(shell command -v uv 2>/dev/null || echo python3 -m uv)
 
 setup:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
-	@# bytecode compiled once here: where PYTHONDONTWRITEBYTECODE is set (as on our CI machines) no .pyc is
+	@# bytecode compiled once here: where PYTHONDONTWRITEBYTECODE is set (as on our machines here) no .pyc is
 	@# ever written, and every process (the command, each extraction worker, Prefect's server) compiled
 	@# Prefect, GX and polars from source at each start: 9 s of a 22 s run on the samples
 	@$(UV) sync --frozen --all-extras --quiet --compile-bytecode

@@ -383,12 +383,11 @@ def command_rebuild(args: argparse.Namespace) -> int:
     from flows.settings import Settings
     from warehouse.db import WarehouseBusy
 
-    watch_descendants()
-    import_gx_in_background()  # while Prefect's temporary server starts
-
     if not Path(args.warehouse).exists():
         print(f"dronewatch: no warehouse at {args.warehouse}; run `dronewatch run` first", file=sys.stderr)
         return EXIT_USAGE
+    watch_descendants()
+    import_gx_in_background()  # while Prefect's temporary server starts
     settings = Settings(warehouse=args.warehouse, report_dir=args.report_dir, lock_wait_seconds=args.wait,
                         **scale_out_settings(args))
     try:

@@ -41,8 +41,8 @@ def watch_descendants() -> subprocess.Popen | None:
         return None
     token = f"{os.getpid()}-{uuid.uuid4().hex}"
     os.environ[MARKER] = token  # before anything else starts: whatever starts later carries it
-    # -I -S: no site-packages, no environment; its own session: a signal to the command's
-    # process group does not take it too
+    # -I -S: no site-packages, no PYTHON* variables (it needs the standard library only); its own
+    # session: a signal to the command's process group does not take it too
     _watcher = subprocess.Popen([sys.executable, "-I", "-S", __file__, str(os.getpid()), token],
                                 stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                 start_new_session=True)
@@ -112,15 +112,15 @@ def still_running(processes: dict[int, str]) -> list[int]:
 
 def stop(processes: dict[int, str], grace: float = GRACE_SECONDS) -> list[int]:
     """SIGTERM the `processes` still running, SIGKILL those alive after `grace` s; the pids signalled."""
-    targets = [pid for pid in still_running(processes) if pid != os.getpid()]
+    targets = {pid: processes[pid] for pid in still_running(processes) if pid != os.getpid()}
     for pid in targets:
         _signal(pid, signal.SIGTERM)
     deadline = time.monotonic() + grace
-    while time.monotonic() < deadline and still_running({p: processes[p] for p in targets}):
+    while time.monotonic() < deadline and still_running(targets):
         time.sleep(0.05)
-    for pid in still_running({p: processes[p] for p in targets}):
+    for pid in still_running(targets):
         _signal(pid, signal.SIGKILL)
-    return targets
+    return list(targets)
 
 
 def _signal(pid: int, signum: int) -> None:
@@ -140,8 +140,7 @@ def main(command: int, token: str) -> None:
         if os.getppid() == command:  # the command was alive for the whole scan
             seen = below
     seen.update(carrying(token))
-    for pid in (os.getpid(), command):
-        seen.pop(pid, None)
+    seen.pop(command, None)  # ending already; `stop` leaves this process alone
     stop(seen)
 
 
